@@ -1,0 +1,90 @@
+"""Text normalisation before matching: Unicode NFC, invisible characters, look-alike spaces,
+hyphens and quotes, and stray white space."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from ._log import empty_changes, factorize_text, log_changes
+
+__all__ = ["normalise_text", "normalise_key", "normalise_text_columns"]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
+                               "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+_LOOKALIKE = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ",
+    "\u2003": " ", "\u3000": " ",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\ufe63": "-", "\uff0d": "-",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Return ``text`` in NFC with invisible characters removed, look-alike spaces, hyphens and
+    quotes replaced by their ASCII forms, and runs of white space collapsed and stripped.
+
+    Examples
+    --------
+    >>> normalise_text("  Ain\\u00a0al\\u2011Asad\\u200b ")
+    'Ain al-Asad'
+    >>> normalise_text("Kata\\u2019ib  Hezbollah")
+    "Kata'ib Hezbollah"
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_LOOKALIKE)
+    return _SPACE.sub(" ", text).strip()
+
+
+_KEY_DROP = re.compile(r"['\".,()\[\]]")
+_KEY_SEP = re.compile(r"[-_/\s]+")
+
+
+def normalise_key(text: str) -> str:
+    """A matching key: normalised text, accents stripped, case folded, punctuation dropped,
+    hyphens and spaces unified, and a leading ``the`` removed.
+
+    Examples
+    --------
+    >>> normalise_key("Kata'ib  Hizballah")
+    'kataib hizballah'
+    >>> normalise_key("The  Ain al-Asad")
+    'ain al asad'
+    """
+    text = unicodedata.normalize("NFKD", normalise_text(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) or ord(ch) > 0x5FF)
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _KEY_SEP.sub(" ", _KEY_DROP.sub("", text)).strip()
+    return text[4:] if text.startswith("the ") else text
+
+
+def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalise the text of ``columns``; return the new frame and one change row per changed cell.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source_file": "a.csv", "source_row": [2, 3],
+    ...                    "location": ["Tower 22", "Tower\\u00a022 "]})
+    >>> out, changes = normalise_text_columns(df, ["location"])
+    >>> out["location"].tolist()
+    ['Tower 22', 'Tower 22']
+    >>> changes[["source_row", "rule"]].to_dict("records")
+    [{'source_row': 3, 'rule': 'normalise_text'}]
+    """
+    logs = [empty_changes()]
+    new = {}
+    for col in columns:
+        if col not in frame:
+            continue
+        codes, uniques = factorize_text(frame[col])
+        clean_u = np.array([normalise_text(u) for u in uniques], dtype=object)
+        rule_u = np.where(clean_u != uniques, "normalise_text", "")
+        new[col] = pd.Series(clean_u[codes] if len(codes) else clean_u[:0],
+                             index=frame.index, dtype=object)
+        logs.append(log_changes(frame, col, codes, uniques, clean_u, rule_u))
+    return frame.assign(**new), pd.concat(logs, ignore_index=True)

@@ -1,0 +1,105 @@
+"""The command line: ``python -m analysis clean|build|figures|codebook``.
+
+Bad input ends with a one-line message on standard error naming the file (and the row and
+column where there is one) and exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["main"]
+
+_EPILOG = """examples:
+  python -m analysis clean data/raw/attacks.csv --out /tmp/clean
+  python -m analysis clean survey.xlsx --sheet Incidents --out out/
+  python -m analysis build
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Clean hand-coded incident tables and rebuild this project's tables, "
+                    "figures and notebooks.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser(
+        "clean", help="clean any hand-coded incident table(s) (CSV or XLSX)",
+        description="Clean hand-coded incident tables into DIR: events.csv, events.parquet, "
+                    "quarantine.csv (unusable rows, each with a reason) and changes.csv (every "
+                    "cell cleaning changed or interpreted). Every input row ends up in exactly "
+                    "one event or in quarantine. Exit status 0 when it ran (quarantined rows "
+                    "included), 2 when an input cannot be used at all.")
+    c.add_argument("inputs", nargs="+", metavar="INPUT", help="CSV or XLSX files")
+    c.add_argument("--out", required=True, metavar="DIR", help="folder for the outputs")
+    c.add_argument("--sheet", action="append", metavar="NAME",
+                   help="Excel: read this sheet (repeatable); default: every visible sheet "
+                        "whose header fits the codebook")
+    c.add_argument("--encoding", metavar="ENC",
+                   help="CSV: the files' encoding when not UTF-8 (e.g. cp1252, cp1256)")
+    c.add_argument("--date-order", choices=["dmy", "mdy"],
+                   help="settle numeric dates such as 03/11/2023 whose order is ambiguous "
+                        "(default: the order the same file uses unambiguously, else quarantine)")
+    b = sub.add_parser("build", help="rebuild data/processed, figures, key numbers and "
+                                     "rendered notebooks from data/raw")
+    b.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    sub.add_parser("figures", help="rebuild only the figures from data/processed")
+    cb = sub.add_parser("codebook", help="print the clean event table's codebook (Markdown)")
+    cb.add_argument("--write", metavar="FILE", help="write it to FILE instead")
+    return p
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from .export import write_outputs
+    from .pipeline import clean_incidents
+    from .read import read_tables
+
+    raw = read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding)
+    result = clean_incidents(raw, date_order=args.date_order)
+    paths = write_outputs(result, args.out)
+    print(result.summary())
+    for name, path in paths.items():
+        print(f"  {name:<16} {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if args.command == "clean":
+                status = _clean(args)
+            elif args.command == "build":
+                from .build import build
+
+                status = build(notebooks=not args.no_notebooks)
+            elif args.command == "figures":
+                from .build import build_figures
+
+                status = build_figures()
+            else:
+                from .validate import codebook_markdown
+
+                text = codebook_markdown()
+                if args.write:
+                    Path(args.write).write_text(text, encoding="utf-8")
+                else:
+                    sys.stdout.write(text)
+                status = 0
+        except InputError as exc:
+            status = 2
+            print(f"error: {exc}", file=sys.stderr)
+        for w in caught:
+            if issubclass(w.category, UserWarning):
+                print(f"note: {w.message}", file=sys.stderr)
+    return status

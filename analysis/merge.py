@@ -1,0 +1,182 @@
+"""Merge reports of one event into one event that lists every raw row it came from.
+
+Two rules decide what is one event:
+
+1. Rows of one file with the same ``event_id`` are reports of one event (the coder said so).
+2. Across files, events with the same dates, country, site and actor are one event when each
+   file has exactly one such event. Inside one file, two ids with that same key are the coder's
+   call (two attacks on one base in one day are common) and are kept apart but flagged
+   ``possible_duplicate``; so are keys that several events of one file share with another file.
+
+Where merged reports disagree nothing is settled silently: dates widen to a range, casualty
+counts keep the lowest low and the highest best and high (an open-ended report, such as
+``40+``, leaves the high missing), the first report's place, actor, target and weapon stand, and
+every disagreement is written to ``conflicts`` and flagged ``conflicting_reports``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .clean._log import FLAGS
+from .clean.sources import parse_source_text
+from .validate import EVENT_COLUMNS
+
+__all__ = ["merge_reports", "row_keys", "MATCH_ACROSS_FILES"]
+
+MATCH_ACROSS_FILES = ("date_start", "date_end", "country_iso3", "_site_key", "actor")
+_CONFLICT_COLUMNS = ["date_start", "date_end", "country", "site", "actor", "target",
+                     "weapon_class", "killed_best", "injured_best", "confirmed_by_us"]
+_JOINED = ["date_raw", "country_raw", "location_raw", "actor_raw", "target_raw", "weapon_raw",
+           "casualties_raw", "notes", "coder"]
+
+
+def row_keys(frame: pd.DataFrame) -> pd.Series:
+    """``file:row`` (``file[sheet]:row`` for a workbook sheet) for every row.
+
+    Examples
+    --------
+    >>> row_keys(pd.DataFrame({"source_file": ["a.csv", "b.xlsx"], "source_sheet": ["", "S1"],
+    ...                        "source_row": [2, 5]})).tolist()
+    ['a.csv:2', 'b.xlsx[S1]:5']
+    """
+    sheet = frame["source_sheet"].fillna("").astype(str)
+    label = frame["source_file"].astype(str) + np.where(sheet != "", "[" + sheet + "]", "")
+    return (label + ":" + frame["source_row"].astype(str)).astype(object)
+
+
+def _union_items(values: pd.Series, sep: str = "; ") -> str:
+    items = (i.strip() for v in values for i in str(v).split(";"))
+    return sep.join(dict.fromkeys(i for i in items if i))
+
+
+def _join_unique(values: pd.Series) -> str:
+    return " | ".join(dict.fromkeys(str(v) for v in values if str(v)))
+
+
+def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster id per row, and per row whether it shares its key with an event it was not merged with."""
+    gid = rows.groupby(["source_file", "source_sheet", "event_id"], sort=False).ngroup().to_numpy()
+    possible_dup = np.zeros(len(rows), dtype=bool)
+    if not match or rows.empty:
+        return gid, possible_dup
+    first = rows.assign(_gid=gid).drop_duplicates("_gid")
+    keys = first[list(match)]
+    usable = keys.notna().all(axis=1) & (first["_site_key"] != "") & (first["actor"] != "unknown")
+    first = first.loc[usable]
+    if first.empty:
+        return gid, possible_dup
+    key_id = first.groupby(list(match), sort=False).ngroup()
+    stats = pd.DataFrame({"key": key_id.to_numpy(), "gid": first["_gid"].to_numpy(),
+                          "file": first["source_file"].to_numpy()})
+    n_groups = stats.groupby("key")["gid"].transform("size")
+    n_files = stats.groupby("key")["file"].transform("nunique")
+    merge_ok = (n_groups > 1) & (n_groups == n_files)
+    target = stats.groupby("key")["gid"].transform("min")
+    remap = dict(zip(stats.loc[merge_ok, "gid"], target[merge_ok], strict=True))
+    dup_gids = set(stats.loc[(n_groups > 1) & ~merge_ok, "gid"])
+    cluster = np.array([remap.get(g, g) for g in gid]) if remap else gid
+    if dup_gids:
+        possible_dup = np.isin(gid, list(dup_gids))
+    return cluster, possible_dup
+
+
+def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
+                  = MATCH_ACROSS_FILES) -> pd.DataFrame:
+    """Merge cleaned rows into events (one row per event, ``EVENT_COLUMNS``).
+
+    ``rows`` are cleaned, validated rows with ``source_file``, ``source_sheet`` and
+    ``source_row``. Pass ``match_across_files=None`` to merge by ``event_id`` only.
+
+    Examples
+    --------
+    >>> from analysis import clean_incidents
+    >>> raw = pd.DataFrame({"event_id": ["A1", "A1"], "date": ["2024-01-28", "28 Jan 2024"],
+    ...     "country": "Jordan", "location": "Tower 22", "actor": "Islamic Resistance in Iraq",
+    ...     "target": "US forces", "casualties": ["3 killed, 34 injured", "3 killed, 40+ injured"],
+    ...     "sources": ["AP 2024-01-28 https://a.example", "CNN 2024-01-29 https://b.example"]})
+    >>> ev = clean_incidents(raw).events
+    >>> ev[["event_id", "n_reports", "n_sources", "injured_low", "injured_best"]].values.tolist()
+    [['A1', 2, 2, 34, 40]]
+    >>> ev.loc[0, "injured_high"] is pd.NA, ev.loc[0, "conflicts"]
+    (True, 'injured_best: 34 | 40')
+    """
+    rows = rows.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
+    rows = rows.reset_index(drop=True)
+    if "_site_key" not in rows:
+        rows = rows.assign(_site_key=np.where(rows["site_id"] != "", rows["site_id"],
+                                              rows["site"].str.casefold()))
+    cluster, possible_dup = _clusters(rows, match_across_files)
+    rows = rows.assign(_cluster=cluster, _row_key=row_keys(rows))
+    if possible_dup.any():
+        flags = rows[FLAGS].to_numpy(object, copy=True)
+        flags[possible_dup] = np.where(flags[possible_dup] == "", "possible_duplicate",
+                                       flags[possible_dup] + "; possible_duplicate")
+        rows = rows.assign(**{FLAGS: flags})
+    size = rows.groupby("_cluster")["_cluster"].transform("size").to_numpy()
+    single = rows.loc[size == 1]
+    events = [single.assign(n_reports=1, raw_rows=single["_row_key"], conflicts="")]
+    multi = rows.loc[size > 1]
+    if not multi.empty:
+        events.append(_merge_multi(multi))
+    out = pd.concat(events, ignore_index=True).sort_values(
+        ["date_start", "source_file", "source_sheet", "source_row"], kind="stable")
+    out = out.reset_index(drop=True)
+    dup_id = out["event_id"].duplicated(keep=False)
+    if dup_id.any():
+        stems = out["source_file"].map(lambda f: Path(str(f)).stem)
+        out.loc[dup_id, "event_id"] = stems[dup_id] + ":" + out.loc[dup_id, "event_id"]
+        still = out["event_id"].duplicated(keep=False)
+        if still.any():  # same file name and id in two sheets of a workbook
+            out.loc[still, "event_id"] = out.loc[still, "event_id"] + "[" + out.loc[
+                still, "source_sheet"] + "]"
+    return out[EVENT_COLUMNS]
+
+
+def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
+    g = multi.groupby("_cluster", sort=True)
+    first = g.first()
+    out = first.copy()
+    out["date_start"] = g["date_start"].min()
+    out["date_end"] = g["date_end"].max()
+    same_dates = (g["date_start"].nunique() == 1) & (g["date_end"].nunique() == 1)
+    out["date_precision"] = np.where(same_dates & (g["date_precision"].nunique() == 1),
+                                     first["date_precision"], "range")
+    for cat in ("killed", "injured"):
+        low, best, high = (f"{cat}_{p}" for p in ("low", "best", "high"))
+        out[low] = g[low].min()
+        out[best] = g[best].max()
+        open_ended = (multi[best].notna() & multi[high].isna()).groupby(multi["_cluster"]).any()
+        out[high] = g[high].max().mask(open_ended)
+    for col in ("claimed_by", "attributed_by"):
+        out[col] = g[col].agg(_union_items)
+    conf = multi["confirmed_by_us"]
+    any_yes = conf.eq("yes").groupby(multi["_cluster"]).any()
+    any_no = conf.eq("no").groupby(multi["_cluster"]).any()
+    out["confirmed_by_us"] = np.where(any_yes, "yes", np.where(any_no, "no", ""))
+    out["source_list"] = g["source_list"].agg(_union_items)
+    readings = out["source_list"].map(parse_source_text)
+    out["source_urls"] = readings.map(lambda r: r.urls)
+    out["n_sources"] = readings.map(lambda r: r.n).astype("int64")
+    out["source_date_earliest"] = g["source_date_earliest"].min()
+    out["n_reports"] = g.size()
+    out["raw_rows"] = g["_row_key"].agg(";".join)
+    for col in _JOINED:
+        out[col] = g[col].agg(_join_unique)
+    conflicts = pd.Series("", index=out.index, dtype=object)
+    for col in _CONFLICT_COLUMNS:
+        n = g[col].nunique(dropna=True)
+        if (n > 1).any():
+            text = g[col].agg(lambda s: " | ".join(dict.fromkeys(
+                (str(v.date()) if isinstance(v, pd.Timestamp) else str(v)) for v in s.dropna())))
+            part = (col + ": " + text).where(n > 1, "")
+            conflicts = np.where(part == "", conflicts,
+                                 np.where(conflicts == "", part, conflicts + "; " + part))
+    out["conflicts"] = conflicts
+    flags = g[FLAGS].agg(_union_items)
+    flags = np.where(flags == "", "merged_reports", flags + "; merged_reports")
+    out[FLAGS] = np.where(out["conflicts"] != "", flags + "; conflicting_reports", flags)
+    return out.reset_index(drop=True)

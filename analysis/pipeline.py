@@ -1,0 +1,213 @@
+"""Clean a read incident table: every raw row ends in one event or in quarantine, with a reason.
+
+:func:`clean_incidents` chains the cleaning steps (each a pure ``DataFrame -> (DataFrame,
+changes)`` function), validates the rows against the schema, merges reports of one event, and
+checks the accounting rule before it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .clean._log import CHANGE_COLUMNS, FLAGS, PROBLEM_CODES, PROBLEM_MESSAGES, empty_changes
+from .clean._log import problem as add_problem
+from .clean.actors import normalise_actors, normalise_confirmation
+from .clean.casualties import parse_casualties
+from .clean.dates import parse_dates
+from .clean.places import match_sites, normalise_countries
+from .clean.sources import parse_sources
+from .clean.text import normalise_text_columns
+from .clean.weapons import classify_weapons
+from .merge import MATCH_ACROSS_FILES, merge_reports, row_keys
+from .read import STRUCTURE_COLUMNS, match_headers
+from .reference import load_columns
+from .validate import validate_rows
+
+__all__ = ["clean_incidents", "CleanResult", "QUARANTINE_LEAD"]
+
+#: The codebook columns the steps read (notes and coder pass through untouched).
+PARSED = ["event_id", "date", "country", "location", "actor", "target", "weapon", "casualties",
+          "claimed_by", "attributed_by", "confirmed_by_us", "sources"]
+_KEEP_RAW = ["date", "country", "location", "actor", "target", "weapon", "casualties"]
+QUARANTINE_LEAD = ["source_file", "source_sheet", "source_row", "reason", "message"]
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What cleaning returns: the events, the quarantined rows and the change log."""
+
+    events: pd.DataFrame
+    quarantine: pd.DataFrame
+    changes: pd.DataFrame
+    n_raw_rows: int
+
+    def summary(self) -> str:
+        """One line: rows read, events, rows merged, rows quarantined, cells changed."""
+        merged = int(self.events["n_reports"].sum()) if len(self.events) else 0
+        return (f"{self.n_raw_rows} raw rows -> {len(self.events)} events from {merged} rows, "
+                f"{len(self.quarantine)} rows quarantined, {len(self.changes)} changes logged")
+
+
+def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a frame that did not come from :func:`read_table` the reader's shape."""
+    if "source_row" in frame and "_read_issue" in frame:
+        return frame
+    names = match_headers([str(c) for c in frame.columns], file="<DataFrame>")
+    text = frame.set_axis(names, axis=1).astype(object).where(frame.notna().to_numpy(), "")
+    text = text.map(lambda v: v if isinstance(v, str) else str(v))
+    n = len(text)
+    data = {"source_file": "<DataFrame>", "source_sheet": "",
+            "source_row": np.arange(2, n + 2, dtype="int64")}
+    for col in load_columns()["column"]:
+        data[col] = text[col] if col in text else ""
+    extra = {c: text[c] for c in text.columns if c not in data}
+    out = pd.DataFrame({**data, **extra}, index=text.index).reset_index(drop=True)
+    return out.assign(_read_issue="", _read_detail="", _merged_cells="")
+
+
+def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quarantine blank, repeated-header and ragged rows; log cells filled from merged cells."""
+    issue = work["_read_issue"].to_numpy(object)
+    work = add_problem(work, issue != "", issue,
+                       ("row: " + work["_read_detail"].astype(str)).to_numpy(object))
+    merged = work["_merged_cells"].to_numpy(object)
+    has = merged != ""
+    if not has.any():
+        return work, empty_changes()
+    logs = []
+    for idx in np.flatnonzero(has):
+        for col in str(merged[idx]).split(";"):
+            if col in work:
+                logs.append({"source_file": work["source_file"].iat[idx],
+                             "source_sheet": work["source_sheet"].iat[idx],
+                             "source_row": work["source_row"].iat[idx], "column": col,
+                             "raw_value": "", "clean_value": work[col].iat[idx],
+                             "rule": "excel_merged_cell_filled"})
+    work = work.assign(**{FLAGS: np.where(has, "merged_cells", work[FLAGS])})
+    return work, pd.DataFrame(logs, columns=CHANGE_COLUMNS)
+
+
+def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
+                    actors: pd.DataFrame | None = None, countries: pd.DataFrame | None = None,
+                    weapons: pd.DataFrame | None = None, date_order: str | None = None,
+                    today: dt.date | None = None,
+                    match_across_files: tuple[str, ...] | None = MATCH_ACROSS_FILES,
+                    ) -> CleanResult:
+    """Clean an incident table into events, quarantine and a change log.
+
+    Parameters
+    ----------
+    raw
+        What :func:`analysis.read_table` returns, or any frame whose headers match the codebook
+        (cells are read as text; ``source_row`` then counts from 2 as in a sheet).
+    gazetteer, actors, countries, weapons
+        Reference tables (default: the package's); pass extended copies to add knowledge.
+    date_order
+        ``"dmy"`` or ``"mdy"`` to settle numeric dates with an ambiguous order.
+    today
+        Dates after it are flagged ``future_date`` (default: the day it runs).
+    match_across_files
+        Columns on which events of different files are matched (``None``: by id only).
+
+    Returns
+    -------
+    CleanResult
+        ``events`` (one row per event; ``analysis.validate.EVENT_COLUMNS``), ``quarantine``
+        (one row per unusable raw row: origin, ``reason``, ``message`` and every raw cell as it
+        was) and ``changes`` (one row per cell that cleaning changed or interpreted).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"event_id": ["S1", "S2"], "date": ["18 Oct 2023", "31 Feb 2024"],
+    ...     "country": "Syria", "location": "al-Tanf", "actor": "", "target": "US forces",
+    ...     "casualties": ["20 injured", ""], "sources": "AP 2023-10-19 https://a.example"})
+    >>> result = clean_incidents(raw, today=dt.date(2025, 1, 1))
+    >>> result.events[["event_id", "site", "actor", "injured_best"]].values.tolist()
+    [['S1', 'al-Tanf garrison', 'unknown', 20]]
+    >>> result.quarantine[["source_row", "reason"]].values.tolist()
+    [[3, 'impossible_date']]
+    """
+    raw = _as_raw(raw)
+    n_raw = len(raw)
+    work = raw.assign(**{FLAGS: "", PROBLEM_CODES: "", PROBLEM_MESSAGES: ""})
+    work = work.assign(**{f"{c}_raw": raw[c] for c in _KEEP_RAW})
+    logs = []
+    work, log = _structure(work)
+    logs.append(log)
+    work, log = normalise_text_columns(work, PARSED)
+    logs.append(log)
+    blank_id = (work["event_id"] == "").to_numpy(bool) & (work[PROBLEM_CODES] == "").to_numpy(bool)
+    work = add_problem(work, blank_id, "missing_event_id", "event_id: blank")
+    steps = [
+        lambda f: parse_dates(f, date_order=date_order, today=today),
+        lambda f: normalise_countries(f, countries=countries),
+        lambda f: match_sites(f, gazetteer=gazetteer),
+        lambda f: normalise_actors(f, actors=actors),
+        normalise_confirmation,
+        lambda f: classify_weapons(f, weapons=weapons),
+        parse_casualties,
+        parse_sources,
+    ]
+    for step in steps:
+        work, log = step(work)
+        logs.append(log)
+    for col in ("notes", "coder"):
+        work = work.assign(**{col: work[col].fillna("").astype(object)})
+
+    bad = (work[PROBLEM_CODES] != "").to_numpy(bool)
+    checked, codes, messages = validate_rows(work.loc[~bad])
+    schema_bad = codes != ""
+    failed = pd.Series(False, index=work.index)
+    failed.loc[schema_bad.index] = schema_bad.to_numpy()
+    quarantine_idx = work.index[bad | failed.to_numpy()]
+    reason = work[PROBLEM_CODES].copy()
+    message = work[PROBLEM_MESSAGES].copy()
+    reason.loc[codes.index[schema_bad]] = codes[schema_bad]
+    message.loc[messages.index[schema_bad]] = messages[schema_bad]
+    structural = work["_read_issue"] != ""  # a blank or header row is only that
+    reason = reason.mask(structural, work["_read_issue"])
+    message = message.mask(structural, "row: " + work["_read_detail"].astype(str))
+
+    events = merge_reports(checked.loc[~checked.index.isin(quarantine_idx)],
+                           match_across_files=match_across_files)
+    quarantine = _quarantine(raw, quarantine_idx, reason, message)
+    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True), events)
+    _check_accounting(raw, events, quarantine)
+    return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
+
+
+def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd.Series
+                ) -> pd.DataFrame:
+    cells = [c for c in raw.columns if not c.startswith("_") and c not in STRUCTURE_COLUMNS]
+    q = raw.loc[idx, ["source_file", "source_sheet", "source_row", *cells]]
+    q = q.assign(reason=reason.loc[idx], message=message.loc[idx])
+    return q[QUARANTINE_LEAD + cells].reset_index(drop=True)
+
+
+def _attach_event_ids(changes: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    keys = events["raw_rows"].str.split(";")
+    lookup = pd.Series(np.repeat(events["event_id"].to_numpy(object), keys.str.len()),
+                       index=np.concatenate(keys.to_numpy()) if len(keys) else [])
+    changes = changes.assign(source_sheet=changes["source_sheet"].fillna(""))
+    event_id = row_keys(changes).map(lookup).fillna("") if len(changes) else pd.Series(
+        dtype=object)
+    out = changes.assign(event_id=event_id.to_numpy(object))
+    cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
+            "clean_value", "rule"]
+    return out[cols].sort_values(["source_file", "source_sheet", "source_row"],
+                                 kind="stable").reset_index(drop=True)
+
+
+def _check_accounting(raw: pd.DataFrame, events: pd.DataFrame, quarantine: pd.DataFrame) -> None:
+    """Every raw row appears exactly once: in one event's raw_rows or in quarantine."""
+    in_events = events["raw_rows"].str.split(";").explode()
+    in_events = in_events[in_events.notna()]
+    seen = pd.concat([in_events, row_keys(quarantine)], ignore_index=True)
+    expected = row_keys(raw)
+    if len(seen) != len(expected) or seen.duplicated().any() or not seen.isin(expected).all():
+        raise RuntimeError("accounting rule broken: raw rows lost or counted twice "
+                           f"({len(expected)} raw, {len(seen)} accounted); this is a bug")

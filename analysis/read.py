@@ -1,0 +1,358 @@
+"""Read hand-coded incident tables (CSV or XLSX) into frames of text, stamped with their origin.
+
+Every cell is kept as the text the coder typed: no missing-value tokens are guessed (``NA``,
+``None`` and ``null`` stay text), nothing is inferred from a cell's type, and a row with an extra
+cell is kept whole and marked instead of shifting its columns. Each row carries ``source_file``,
+``source_sheet`` (blank for CSV) and ``source_row``, the row number a person sees in the
+spreadsheet (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .clean.text import normalise_text
+from .errors import InputError
+from .reference import load_columns
+
+__all__ = ["read_table", "read_tables", "match_headers", "SheetSkipped", "STRUCTURE_COLUMNS"]
+
+#: Columns the reader adds besides the codebook's: where each row came from and what was odd.
+STRUCTURE_COLUMNS = ["source_file", "source_sheet", "source_row", "_read_issue", "_read_detail",
+                     "_merged_cells"]
+
+
+class SheetSkipped(UserWarning):
+    """A workbook sheet that was not read (hidden, or its header does not fit the codebook)."""
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", normalise_text(text).casefold())
+
+
+def _synonym_table(columns: pd.DataFrame) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, synonyms in zip(columns["column"], columns["synonyms"], strict=True):
+        for name in [canonical, *filter(None, synonyms.split("|"))]:
+            table[_header_key(name)] = canonical
+    return table
+
+
+def match_headers(headers: list[str], *, file: str, columns: pd.DataFrame | None = None,
+                  ) -> list[str]:
+    """Map a sheet's headers to codebook names; extra headers keep their own (normalised) text.
+
+    Headers match regardless of case, spaces, hyphens and underscores, and through the synonyms
+    in ``columns`` (default: the package's ``columns.csv``). Raises :class:`InputError` listing
+    what is missing and what was found when a required column is absent, or when two headers
+    claim the same column.
+
+    Examples
+    --------
+    >>> match_headers(["Event ID", "DATE ", "country", "Site", "actor", "target", "Source"],
+    ...               file="a.csv")
+    ['event_id', 'date', 'country', 'location', 'actor', 'target', 'sources']
+    >>> match_headers(["date", "country"], file="a.csv")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.InputError: a.csv: missing required column(s): event_id, location, actor, \
+target, sources (found: date, country)
+    """
+    columns = load_columns() if columns is None else columns
+    table = _synonym_table(columns)
+    names: list[str] = []
+    claimed: dict[str, str] = {}
+    for i, header in enumerate(headers):
+        text = normalise_text(header or "")
+        canonical = table.get(_header_key(text))
+        if canonical is None:
+            name = text or f"column_{i + 1}"
+            names.append(name if name not in table.values() else f"extra_{name}")
+            continue
+        if canonical in claimed:
+            raise InputError(
+                f"headers {claimed[canonical]!r} and {text!r} both name column {canonical!r}; "
+                "rename or delete one", file=file)
+        claimed[canonical] = text
+        names.append(canonical)
+    required = columns.loc[columns["required"] == "yes", "column"].tolist()
+    missing = [c for c in required if c not in claimed]
+    if missing:
+        found = ", ".join(normalise_text(h or "") or "(blank)" for h in headers) or "nothing"
+        raise InputError(f"missing required column(s): {', '.join(missing)} (found: {found})",
+                         file=file)
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):  # duplicate extra headers get a suffix, never overwrite
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[i] = f"{name}_{seen[name]}"
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _decode(data: bytes, file: str, encoding: str | None) -> str:
+    """Decode bytes strictly; a UTF-16 BOM is honoured, anything else must be UTF-8 unless declared."""
+    if encoding is None:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1].hex()
+        hint = ("save it as UTF-8, or declare its encoding (--encoding cp1252, cp1256, ...)"
+                if encoding == "utf-8-sig" else f"it is not valid {encoding}")
+        raise InputError(f"not valid {encoding.replace('-sig', '')} at line {line} "
+                         f"(byte 0x{bad}); {hint}", file=file) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _csv_records(text: str, file: str) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Header, body cells and, per body row, the text of any cells beyond the header's width."""
+    try:
+        body = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c")
+        extra = np.full(max(len(body) - 1, 0), "", dtype=object)
+    except pd.errors.ParserError:
+        body, extra = _csv_records_slow(text)
+    except pd.errors.EmptyDataError:
+        raise InputError("file is empty: no header row", file=file) from None
+    if body.empty:
+        raise InputError("file is empty: no header row", file=file)
+    header = [str(h) for h in body.iloc[0].tolist()]
+    rows = body.iloc[1:].reset_index(drop=True)
+    rows.columns = range(rows.shape[1])
+    return header, rows, extra
+
+
+def _csv_records_slow(text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The csv module's reading, used when rows are ragged: extra cells are kept, not shifted."""
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    width = len(records[0]) if records else 0
+    extra = np.array(
+        ["\t".join(r[width:]) if len(r) > width else "" for r in records[1:]], dtype=object)
+    cells = [r[:width] + [""] * (width - len(r)) for r in records]
+    return pd.DataFrame(cells, dtype=object), extra
+
+
+_Part = tuple[str, list[str], pd.DataFrame, np.ndarray, np.ndarray]
+
+
+def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
+    text = _decode(path.read_bytes(), file, encoding)
+    if not text.strip():
+        raise InputError("file is empty: no header row", file=file)
+    header, rows, extra = _csv_records(text, file)
+    source_row = np.arange(2, len(rows) + 2, dtype="int64")
+    return [("", header, rows, extra, source_row)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.DataFrame):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=file) from None
+    wanted = sheets if sheets is not None else book.sheetnames
+    out = []
+    for name in wanted:
+        if name not in book.sheetnames:
+            raise InputError(f"no sheet named {name!r} (sheets: {', '.join(book.sheetnames)})",
+                             file=file)
+        ws = book[name]
+        if sheets is None and ws.sheet_state != "visible":
+            warnings.warn(f"{file}: sheet {name!r} skipped: it is {ws.sheet_state}; name it "
+                          "with --sheet to read it", SheetSkipped, stacklevel=3)
+            continue
+        grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        if not grid or not any(c.strip() for c in grid[0]):
+            if sheets is None:
+                warnings.warn(f"{file}: sheet {name!r} skipped: it has no header row",
+                              SheetSkipped, stacklevel=3)
+                continue
+            raise InputError("sheet has no header row", file=f"{file}[{name}]")
+        width = len(grid[0])
+        if sheets is None:
+            try:
+                match_headers(grid[0], file=f"{file}[{name}]", columns=columns)
+            except InputError as exc:
+                warnings.warn(f"sheet skipped: {exc}", SheetSkipped, stacklevel=3)
+                continue
+        merged = np.full(len(grid), "", dtype=object)
+        for rng in ws.merged_cells.ranges:  # fill merged areas from their top-left cell, visibly
+            top = grid[rng.min_row - 1][rng.min_col - 1]
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col) and r > 1:
+                        grid[r - 1][c - 1] = top
+                        col = normalise_text(grid[0][c - 1]) or f"column_{c}"
+                        merged[r - 1] = f"{merged[r - 1]};{col}" if merged[r - 1] else col
+        rows = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in grid[1:]], dtype=object)
+        extra = np.full(len(rows), "", dtype=object)
+        out.append((name, grid[0], rows, extra, np.arange(2, len(rows) + 2, dtype="int64"),
+                    merged[1:]))
+    if not out:
+        raise InputError("no sheet fits the codebook (see the skipped-sheet messages)", file=file)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: str | None = None,
+               columns: pd.DataFrame | None = None, name: str | None = None) -> pd.DataFrame:
+    """Read one CSV or XLSX incident table into a frame of text, one row per sheet row.
+
+    Parameters
+    ----------
+    path
+        A ``.csv`` or ``.xlsx`` file.
+    sheets
+        Excel only: the sheets to read. By default every visible sheet whose header fits the
+        codebook; each skipped sheet is reported with a :class:`SheetSkipped` warning.
+    encoding
+        CSV only: the file's encoding when it is not UTF-8 (a UTF-16 file with a BOM is read as
+        such). Undeclared bytes that are not UTF-8 raise :class:`InputError` naming the line.
+    columns
+        The codebook's columns and synonyms (default: the package's ``columns.csv``).
+    name
+        What ``source_file`` says (default: the file's name).
+
+    Returns
+    -------
+    DataFrame
+        ``source_file``, ``source_sheet``, ``source_row``, every codebook column (optional ones
+        absent from the file are blank), any extra columns under their own header, and
+        ``_read_issue`` (``blank_row``, ``repeated_header``, ``extra_cells`` or blank),
+        ``_read_detail`` and ``_merged_cells`` (columns filled from a merged Excel cell).
+        Blank and repeated-header rows are kept, so that every sheet row is accounted for.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("ID,Date,Country,Location,Actor,Target,Sources\\n"
+    ...                  "A1,2023-10-18,Iraq,Ain al-Asad,NA,US forces,Reuters\\n,,,,,,\\n")
+    >>> df = read_table(p)
+    >>> df[["source_row", "event_id", "actor", "_read_issue"]].to_dict("records")
+    [{'source_row': 2, 'event_id': 'A1', 'actor': 'NA', '_read_issue': ''}, \
+{'source_row': 3, 'event_id': '', 'actor': '', '_read_issue': 'blank_row'}]
+    """
+    path = Path(path)
+    file = name or path.name
+    columns = load_columns() if columns is None else columns
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if not path.is_file():
+        raise InputError("not a file", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        parts = _read_xlsx(path, file, sheets, columns)
+    elif suffix in {".csv", ".txt", ".tsv"} or suffix == "":
+        parts = [(*p, np.full(len(p[2]), "", dtype=object)) for p in _read_csv(path, file, encoding)]
+    elif suffix == ".xls":
+        raise InputError("old .xls workbooks are not read; save it as .xlsx or .csv", file=file)
+    else:
+        raise InputError(f"unknown file type {suffix!r}; give a .csv or .xlsx file", file=file)
+    frames = [_frame(file, sheet, header, rows, extra, source_row, merged, columns)
+              for sheet, header, rows, extra, source_row, merged in parts]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: np.ndarray,
+           source_row: np.ndarray, merged: np.ndarray, columns: pd.DataFrame) -> pd.DataFrame:
+    where = f"{file}[{sheet}]" if sheet else file
+    names = match_headers(header, file=where, columns=columns)
+    rows = rows.set_axis(names[: rows.shape[1]], axis=1)
+    data: dict[str, object] = {
+        "source_file": pd.Series(file, index=rows.index, dtype=object),
+        "source_sheet": pd.Series(sheet, index=rows.index, dtype=object),
+        "source_row": pd.Series(source_row, index=rows.index),
+    }
+    for col in columns["column"]:
+        data[col] = rows[col].astype(object) if col in rows else pd.Series("", index=rows.index,
+                                                                             dtype=object)
+    for col in rows.columns:
+        if col not in data:
+            data[col] = rows[col].astype(object)
+    frame = pd.DataFrame(data)
+    issue, detail = _structure(frame, names, header, extra)
+    return frame.assign(_read_issue=issue, _read_detail=detail, _merged_cells=merged)
+
+
+def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Mark blank rows, repeated header rows and rows with cells beyond the header."""
+    n = len(frame)
+    blank = np.ones(n, dtype=bool)
+    header_like = np.ones(n, dtype=bool)
+    for name, head in zip(names, header, strict=False):
+        cells = frame[name]
+        codes, uniques = pd.factorize(cells, sort=False)
+        stripped = np.array([not u.strip() for u in uniques], dtype=bool)
+        same = np.array([_header_key(u) == _header_key(head) for u in uniques], dtype=bool)
+        if n:
+            blank &= stripped[codes]
+            header_like &= same[codes] | stripped[codes]
+    header_like &= ~blank
+    has_extra = extra != ""
+    blank &= ~has_extra
+    issue = np.full(n, "", dtype=object)
+    detail = np.full(n, "", dtype=object)
+    issue[blank] = "blank_row"
+    detail[blank] = "every cell is empty"
+    issue[header_like] = "repeated_header"
+    detail[header_like] = "the row repeats the header"
+    issue[has_extra] = "extra_cells"
+    detail[has_extra] = np.array(
+        [f"{len(e.split(chr(9)))} cell(s) beyond the header's {len(header)} columns: {e!r}"
+         for e in extra[has_extra]], dtype=object)
+    return issue, detail
+
+
+def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
+                encoding: str | None = None, columns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read several tables into one frame (see :func:`read_table`).
+
+    ``source_file`` is each file's name, or its path as given where two inputs share a name.
+    """
+    names = [Path(p).name for p in paths]
+    frames = [read_table(p, sheets=sheets, encoding=encoding, columns=columns,
+                         name=n if names.count(n) == 1 else str(p))
+              for p, n in zip(paths, names, strict=True)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

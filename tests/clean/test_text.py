@@ -1,0 +1,28 @@
+"""Text normalisation before matching."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.clean.text import normalise_key, normalise_text
+
+
+def test_invisible_and_lookalikes():
+    """Zero-width characters go; non-breaking spaces and hyphens become plain ones."""
+    assert normalise_text("\u200bAin\u00a0al\u2011Asad\ufeff  ") == "Ain al-Asad"
+
+
+def test_nfd_equals_nfc():
+    """Decomposed and composed forms normalise to the same text."""
+    assert normalise_text(unicodedata.normalize("NFD", "Qa\u0301im")) == "Q\u00e1im"
+
+
+@given(st.text())
+def test_idempotent(text):
+    """Normalising twice changes nothing more."""
+    once = normalise_text(text)
+    assert normalise_text(once) == once
+    assert normalise_key(normalise_key(text)) == normalise_key(text)

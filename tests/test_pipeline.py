@@ -1,0 +1,121 @@
+"""End to end: a deliberately messy sheet, checked row by row against its expected outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import clean_incidents, read_table
+from analysis.errors import InputError
+from analysis.merge import row_keys
+
+DATA = Path(__file__).parent / "data"
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def messy():
+    return clean_incidents(read_table(DATA / "messy_incidents.csv"), today=TODAY)
+
+
+def test_accounting_row_by_row(messy):
+    """Every sheet row ends exactly where messy_incidents_expected.csv says it should."""
+    expected = pd.read_csv(DATA / "messy_incidents_expected.csv", dtype=str)
+    where = {}
+    for eid, raw_rows in zip(messy.events["event_id"], messy.events["raw_rows"], strict=True):
+        for key in raw_rows.split(";"):
+            where[int(key.rsplit(":", 1)[1])] = ("event", eid)
+    for row, reason in zip(messy.quarantine["source_row"], messy.quarantine["reason"],
+                           strict=True):
+        assert row not in where, f"row {row} is both an event and quarantined"
+        where[int(row)] = ("quarantine", reason)
+    got = {r: where.get(r) for r in expected["source_row"].astype(int)}
+    want = {int(r): (o, v) for r, o, v in expected.itertuples(index=False)}
+    assert got == want
+    assert messy.n_raw_rows == len(expected)
+
+
+def test_merged_report_records_disagreement(messy):
+    """Two reports of Tower 22 become one event listing both rows and their disagreement."""
+    ev = messy.events.set_index("event_id").loc["M-07"]
+    assert ev["raw_rows"] == "messy_incidents.csv:10;messy_incidents.csv:11"
+    assert (ev["n_sources"], ev["killed_best"], ev["injured_low"], ev["injured_best"]) == (
+        2, 3, 34, 40)
+    assert pd.isna(ev["injured_high"])
+    assert "conflicting_reports" in ev["flags"] and "injured_best: 34 | 40" in ev["conflicts"]
+
+
+def test_values_cleaned_and_logged(messy):
+    """Cleaned values are right and every change names its rule."""
+    ev = messy.events.set_index("event_id")
+    assert ev.loc["M-02", ["country", "site", "actor", "confirmed_by_us", "date_precision"]
+                  ].tolist() == ["Syria", "al-Tanf garrison", "unknown", "yes", "range"]
+    assert ev.loc["M-04", "date_start"] == pd.Timestamp("2023-11-03")
+    assert ev.loc["M-10", ["country", "site"]].tolist() == ["Iraq", "US embassy Baghdad"]
+    assert "casualties_unparsed" in ev.loc["M-10", "flags"]
+    assert {"unknown_site", "unknown_actor", "unknown_weapon"} <= set(
+        ev.loc["M-06", "flags"].split("; "))
+    ch = messy.changes
+    row4 = ch[(ch["source_row"] == 5) & (ch["column"] == "date")]
+    assert row4[["raw_value", "clean_value", "rule", "event_id"]].values.tolist() == [
+        ["03/11/2023", "2023-11-03", "numeric_dmy_from_file", "M-04"]]
+    assert ch["rule"].ne("").all() and set(ch.columns) >= {
+        "source_file", "source_row", "event_id", "column", "raw_value", "clean_value", "rule"}
+
+
+def test_quarantine_keeps_raw_cells(messy):
+    """Quarantined rows keep every raw cell as it was, with a message naming the column."""
+    q = messy.quarantine.set_index("source_row")
+    assert q.loc[7, "date"] == "31 Feb 2024" and q.loc[7, "message"].startswith("date:")
+    assert q.loc[19, "Extra column"] == "" and q.loc[6, "reason"] == "blank_row"
+
+
+def test_clean_is_idempotent_on_clean_values(messy):
+    """Feeding the clean values back in as a raw table changes no value."""
+    ev = messy.events
+    again_raw = pd.DataFrame({
+        "event_id": ev["event_id"], "date": [
+            s.date().isoformat() if s == e else f"{s.date().isoformat()}/{e.date().isoformat()}"
+            for s, e in zip(ev["date_start"], ev["date_end"], strict=True)],
+        "country": ev["country"], "location": ev["site"], "actor": ev["actor"],
+        "target": ev["target"], "sources": ev["source_list"]})
+    again = clean_incidents(again_raw, today=TODAY).events
+    for col in ("date_start", "date_end", "country", "site", "actor", "target", "n_sources"):
+        assert again[col].tolist() == ev[col].tolist(), col
+    assert again["event_id"].tolist() == ev["event_id"].tolist()
+
+
+def test_bare_frame_missing_column():
+    """A researcher's frame without a required column gets the reader's clear error."""
+    with pytest.raises(InputError, match="missing required column"):
+        clean_incidents(pd.DataFrame({"date": ["2023-10-18"]}))
+
+
+def test_cross_file_merge_and_possible_duplicates(tmp_path):
+    """One event coded in two files merges; two ids on one key in one file stay apart, flagged."""
+    head = "event_id,date,country,location,actor,target,sources\n"
+    a = tmp_path / "a.csv"
+    b = tmp_path / "b.csv"
+    a.write_text(head + "A1,2023-11-01,Syria,al-Tanf,IRI,US forces,X 2023-11-01 https://x/1\n"
+                 "A2,2023-11-05,Iraq,Ain al-Asad,unknown,US forces,X 2023-11-05 https://x/2\n"
+                 "A3,2023-11-05,Iraq,Ain al-Asad,KH,US forces,X 2023-11-05 https://x/3\n"
+                 "A4,2023-11-05,Iraq,Ain al-Asad,KH,US forces,X 2023-11-05 https://x/4\n")
+    b.write_text(head + "B9,1 Nov 2023,Syria,Tanf garrison,Islamic Resistance in Iraq,US troops,"
+                 "Y 2023-11-02 https://y/1\n")
+    from analysis import read_tables
+
+    ev = clean_incidents(read_tables([a, b]), today=TODAY).events.set_index("event_id")
+    assert ev.loc["A1", "raw_rows"] == "a.csv:2;b.csv:2" and ev.loc["A1", "n_sources"] == 2
+    assert "possible_duplicate" in ev.loc["A3", "flags"] and "possible_duplicate" in ev.loc[
+        "A4", "flags"]
+    assert "possible_duplicate" not in ev.loc["A2", "flags"]
+    assert len(ev) == 4
+
+
+def test_row_keys_unique_per_sheet():
+    """Row keys tell sheets of one workbook apart."""
+    f = pd.DataFrame({"source_file": "b.xlsx", "source_sheet": ["S1", "S2"], "source_row": 2})
+    assert row_keys(f).tolist() == ["b.xlsx[S1]:2", "b.xlsx[S2]:2"]
