@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         except InputError as exc:
             status = 2
             print(f"error: {exc}", file=sys.stderr)
+        except RuntimeError as exc:
+            if type(exc).__name__ != "BuildError":
+                raise
+            status = 1
+            print(f"error: {exc}", file=sys.stderr)
         for w in caught:
             if issubclass(w.category, UserWarning):
                 print(f"note: {w.message}", file=sys.stderr)

@@ -17,3 +17,23 @@ def rows(**columns) -> pd.DataFrame:
 @pytest.fixture
 def make_rows():
     return rows
+
+
+def pytest_sessionstart(session):
+    """Tests and notebooks read data/processed: clean data/raw and compute the tables first
+    (the build's first steps, without figures or notebooks), as `python -m analysis build` does."""
+    from analysis import paths
+    from analysis.build import clean_raw
+    from analysis.products import (
+        COUNTRIES,
+        DEFAULT_END,
+        DEFAULT_START,
+        load_processed,
+        make_tables,
+        write_tables,
+    )
+
+    clean_raw(paths.RAW, paths.PROCESSED)
+    ds = load_processed(paths.PROCESSED, paths.RAW)
+    write_tables(make_tables(ds), paths.PROCESSED / "tables", DEFAULT_START, DEFAULT_END,
+                 COUNTRIES)
