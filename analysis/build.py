@@ -112,8 +112,12 @@ def render_notebooks(src: Path = paths.NOTEBOOKS, out: Path = paths.RENDERED) ->
 
 def build(*, notebooks: bool = True) -> int:
     """Rebuild everything from ``data/raw``; print progress and where the outputs went."""
+    from .manifest import verify_manifest
+
     start = time.perf_counter()
     steps = 3 + notebooks
+    checked = verify_manifest(paths.RAW)
+    _say(f"verified {len(checked)} raw files against data/raw/MANIFEST")
     _say(f"[1/{steps}] cleaning {paths.RAW.relative_to(paths.ROOT)} -> "
          f"{paths.PROCESSED.relative_to(paths.ROOT)}")
     clean_raw()

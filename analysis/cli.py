@@ -19,6 +19,7 @@ _EPILOG = """examples:
   python -m analysis clean data/raw/attacks.csv --out /tmp/clean
   python -m analysis clean survey.xlsx --sheet Incidents --out out/
   python -m analysis build
+  python -m analysis manifest --update     (after a deliberate change to data/raw)
 """
 
 
@@ -46,10 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--date-order", choices=["dmy", "mdy"],
                    help="settle numeric dates such as 03/11/2023 whose order is ambiguous "
                         "(default: the order the same file uses unambiguously, else quarantine)")
+    c.add_argument("--xlsx", action="store_true",
+                   help="also write events.xlsx (text cells stored as text, never formulas)")
     b = sub.add_parser("build", help="rebuild data/processed, figures, key numbers and "
                                      "rendered notebooks from data/raw")
     b.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     sub.add_parser("figures", help="rebuild only the figures from data/processed")
+    m = sub.add_parser("manifest", help="verify data/raw against data/raw/MANIFEST (SHA-256 "
+                       "per file), or record it anew with --update after a deliberate change")
+    m.add_argument("--update", action="store_true", help="record the current hashes")
     cb = sub.add_parser("codebook", help="print the clean event table's codebook (Markdown)")
     cb.add_argument("--write", metavar="FILE", help="write it to FILE instead")
     return p
@@ -62,7 +68,7 @@ def _clean(args: argparse.Namespace) -> int:
 
     raw = read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding)
     result = clean_incidents(raw, date_order=args.date_order)
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, args.out, excel=args.xlsx)
     print(result.summary())
     for name, path in paths.items():
         print(f"  {name:<16} {path}")
@@ -83,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
                 from .build import build
 
                 status = build(notebooks=not args.no_notebooks)
+            elif args.command == "manifest":
+                from . import paths
+                from .manifest import verify_manifest, write_manifest
+
+                if args.update:
+                    print(f"recorded {write_manifest(paths.RAW)}")
+                else:
+                    print(f"verified {len(verify_manifest(paths.RAW))} raw files against "
+                          "data/raw/MANIFEST")
+                status = 0
             elif args.command == "figures":
                 from .build import build_figures
 

@@ -3,7 +3,8 @@
 Every CSV the project writes escapes a text cell that begins with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return by prefixing a single quote (OWASP's guidance on CSV injection), so
 that a spreadsheet shows it as text instead of running it as a formula. Parquet files keep the
-values unchanged. Dates are written as ``YYYY-MM-DD``.
+values unchanged. Excel files are written with every text cell stored as text, never as a
+formula. Dates are written as ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["escape_formulas", "write_csv", "write_outputs"]
+__all__ = ["escape_formulas", "write_csv", "write_excel", "write_outputs"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,12 +46,40 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as UTF-8 CSV with formula-like cells escaped and ISO dates."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    escape_formulas(frame).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    # RFC 4180 line ends: cells holding \r or \n are then quoted, so no reader splits a row
+    escape_formulas(frame).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
     return path
 
 
-def write_outputs(result, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``events.csv``, ``events.parquet``, ``quarantine.csv`` and ``changes.csv``."""
+def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") -> Path:
+    """Write ``frame`` as an .xlsx sheet; text cells are stored as text (a cell ``=1+1`` shows
+    ``=1+1`` and is never evaluated), dates as ISO text, missing values as empty cells."""
+    import openpyxl
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([str(c) for c in frame.columns])
+    for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for c, value in enumerate(row, start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if isinstance(value, pd.Timestamp):
+                value = value.strftime("%Y-%m-%d")
+            elif isinstance(value, np.integer | np.floating):
+                value = value.item()
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would store '=...' as a formula otherwise
+    book.save(path)
+    return path
+
+
+def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[str, Path]:
+    """Write ``events.csv``, ``events.parquet``, ``quarantine.csv`` and ``changes.csv`` (and
+    ``events.xlsx`` when ``excel``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -61,4 +90,6 @@ def write_outputs(result, out_dir: str | Path) -> dict[str, Path]:
     parquet = out / "events.parquet"
     result.events.to_parquet(parquet, index=False)
     paths["events.parquet"] = parquet
+    if excel:
+        paths["events.xlsx"] = write_excel(result.events, out / "events.xlsx")
     return paths

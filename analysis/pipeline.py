@@ -66,19 +66,38 @@ def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
         data[col] = text[col] if col in text else ""
     extra = {c: text[c] for c in text.columns if c not in data}
     out = pd.DataFrame({**data, **extra}, index=text.index).reset_index(drop=True)
-    return out.assign(_read_issue="", _read_detail="", _merged_cells="")
+    return out.assign(_read_issue="", _read_detail="", _merged_cells="", _formula_cells="")
 
 
 def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quarantine blank, repeated-header and ragged rows; log cells filled from merged cells."""
+    """Quarantine blank, repeated-header and ragged rows; log cells filled from merged cells
+    and cells read from Excel formulas."""
     issue = work["_read_issue"].to_numpy(object)
     work = add_problem(work, issue != "", issue,
                        ("row: " + work["_read_detail"].astype(str)).to_numpy(object))
+    logs = []
+    formula = work["_formula_cells"].to_numpy(object) if "_formula_cells" in work else np.array(
+        [""] * len(work), dtype=object)
+    no_value = np.zeros(len(work), dtype=bool)
+    for idx in np.flatnonzero(formula != ""):
+        for item in str(formula[idx]).split("\t"):
+            col, sep, text = item.partition("=")
+            uncached = col.endswith("!")
+            col = col.rstrip("!")
+            no_value[idx] |= uncached
+            if col in work and not uncached:
+                logs.append({"source_file": work["source_file"].iat[idx],
+                             "source_sheet": work["source_sheet"].iat[idx],
+                             "source_row": work["source_row"].iat[idx], "column": col,
+                             "raw_value": text, "clean_value": work[col].iat[idx],
+                             "rule": "excel_formula_stored_value"})
+    if no_value.any():
+        work = work.assign(**{FLAGS: np.where(no_value, "excel_formula_without_value",
+                                              work[FLAGS])})
     merged = work["_merged_cells"].to_numpy(object)
     has = merged != ""
     if not has.any():
-        return work, empty_changes()
-    logs = []
+        return work, pd.DataFrame(logs, columns=CHANGE_COLUMNS) if logs else empty_changes()
     for idx in np.flatnonzero(has):
         for col in str(merged[idx]).split(";"):
             if col in work:
@@ -87,7 +106,9 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "source_row": work["source_row"].iat[idx], "column": col,
                              "raw_value": "", "clean_value": work[col].iat[idx],
                              "rule": "excel_merged_cell_filled"})
-    work = work.assign(**{FLAGS: np.where(has, "merged_cells", work[FLAGS])})
+    flags = work[FLAGS].to_numpy(object)
+    work = work.assign(**{FLAGS: np.where(has, np.where(flags == "", "merged_cells",
+                                                        flags + "; merged_cells"), flags)})
     return work, pd.DataFrame(logs, columns=CHANGE_COLUMNS)
 
 
@@ -191,10 +212,10 @@ def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd
 def _attach_event_ids(changes: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     keys = events["raw_rows"].str.split(";")
     lookup = pd.Series(np.repeat(events["event_id"].to_numpy(object), keys.str.len()),
-                       index=np.concatenate(keys.to_numpy()) if len(keys) else [])
+                       index=np.concatenate(keys.to_numpy()) if len(keys) else [], dtype=object)
     changes = changes.assign(source_sheet=changes["source_sheet"].fillna(""))
-    event_id = row_keys(changes).map(lookup).fillna("") if len(changes) else pd.Series(
-        dtype=object)
+    found = row_keys(changes).map(lookup).astype(object)
+    event_id = found.where(found.notna(), "")
     out = changes.assign(event_id=event_id.to_numpy(object))
     cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
             "clean_value", "rule"]

@@ -28,7 +28,7 @@ __all__ = ["read_table", "read_tables", "match_headers", "SheetSkipped", "STRUCT
 
 #: Columns the reader adds besides the codebook's: where each row came from and what was odd.
 STRUCTURE_COLUMNS = ["source_file", "source_sheet", "source_row", "_read_issue", "_read_detail",
-                     "_merged_cells"]
+                     "_merged_cells", "_formula_cells"]
 
 
 class SheetSkipped(UserWarning):
@@ -186,7 +186,8 @@ def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.Data
 
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken workbook
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=file) from None
     wanted = sheets if sheets is not None else book.sheetnames
     out = []
@@ -200,6 +201,7 @@ def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.Data
                           "with --sheet to read it", SheetSkipped, stacklevel=3)
             continue
         grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        formula_notes = _formula_cells(formulas[name], grid)
         if not grid or not any(c.strip() for c in grid[0]):
             if sheets is None:
                 warnings.warn(f"{file}: sheet {name!r} skipped: it has no header row",
@@ -211,7 +213,8 @@ def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.Data
             try:
                 match_headers(grid[0], file=f"{file}[{name}]", columns=columns)
             except InputError as exc:
-                warnings.warn(f"sheet skipped: {exc}", SheetSkipped, stacklevel=3)
+                warnings.warn(f"{file}: sheet {name!r} skipped: {exc.detail}", SheetSkipped,
+                              stacklevel=3)
                 continue
         merged = np.full(len(grid), "", dtype=object)
         for rng in ws.merged_cells.ranges:  # fill merged areas from their top-left cell, visibly
@@ -225,10 +228,35 @@ def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.Data
         rows = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in grid[1:]], dtype=object)
         extra = np.full(len(rows), "", dtype=object)
         out.append((name, grid[0], rows, extra, np.arange(2, len(rows) + 2, dtype="int64"),
-                    merged[1:]))
+                    merged[1:], formula_notes[1:]))
     if not out:
         raise InputError("no sheet fits the codebook (see the skipped-sheet messages)", file=file)
     return out
+
+
+def _formula_cells(ws, grid: list[list[str]]) -> np.ndarray:
+    """Per row, the formula cells: ``column=formula`` where the workbook stored the formula's
+    value (the value is read), ``column!=formula`` where it did not (the formula's text is read,
+    so nothing turns silently blank)."""
+    notes = np.full(len(grid), "", dtype=object)
+    if not grid:
+        return notes
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type != "f" or cell.row < 2:
+                continue
+            r, c = cell.row - 1, cell.column - 1
+            if r >= len(grid) or c >= len(grid[r]):
+                continue
+            formula = str(cell.value)
+            head = normalise_text(grid[0][c]) if c < len(grid[0]) else f"column_{c + 1}"
+            if grid[r][c] == "":
+                grid[r][c] = formula
+                item = f"{head}!={formula}"
+            else:
+                item = f"{head}={formula}"
+            notes[r] = f"{notes[r]}\t{item}" if notes[r] else item
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +287,9 @@ def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: s
         ``source_file``, ``source_sheet``, ``source_row``, every codebook column (optional ones
         absent from the file are blank), any extra columns under their own header, and
         ``_read_issue`` (``blank_row``, ``repeated_header``, ``extra_cells`` or blank),
-        ``_read_detail`` and ``_merged_cells`` (columns filled from a merged Excel cell).
+        ``_read_detail``, ``_merged_cells`` (columns filled from a merged Excel cell) and
+        ``_formula_cells`` (Excel formula cells: ``column=formula`` where the stored value was
+        read, ``column!=formula`` where there was none and the formula's text was read).
         Blank and repeated-header rows are kept, so that every sheet row is accounted for.
 
     Examples
@@ -284,18 +314,20 @@ def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: s
     if suffix in {".xlsx", ".xlsm"}:
         parts = _read_xlsx(path, file, sheets, columns)
     elif suffix in {".csv", ".txt", ".tsv"} or suffix == "":
-        parts = [(*p, np.full(len(p[2]), "", dtype=object)) for p in _read_csv(path, file, encoding)]
+        parts = [(*p, np.full(len(p[2]), "", dtype=object), np.full(len(p[2]), "", dtype=object))
+                 for p in _read_csv(path, file, encoding)]
     elif suffix == ".xls":
         raise InputError("old .xls workbooks are not read; save it as .xlsx or .csv", file=file)
     else:
         raise InputError(f"unknown file type {suffix!r}; give a .csv or .xlsx file", file=file)
-    frames = [_frame(file, sheet, header, rows, extra, source_row, merged, columns)
-              for sheet, header, rows, extra, source_row, merged in parts]
+    frames = [_frame(file, sheet, header, rows, extra, source_row, merged, formula, columns)
+              for sheet, header, rows, extra, source_row, merged, formula in parts]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: np.ndarray,
-           source_row: np.ndarray, merged: np.ndarray, columns: pd.DataFrame) -> pd.DataFrame:
+           source_row: np.ndarray, merged: np.ndarray, formula: np.ndarray,
+           columns: pd.DataFrame) -> pd.DataFrame:
     where = f"{file}[{sheet}]" if sheet else file
     names = match_headers(header, file=where, columns=columns)
     rows = rows.set_axis(names[: rows.shape[1]], axis=1)
@@ -312,7 +344,8 @@ def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: 
             data[col] = rows[col].astype(object)
     frame = pd.DataFrame(data)
     issue, detail = _structure(frame, names, header, extra)
-    return frame.assign(_read_issue=issue, _read_detail=detail, _merged_cells=merged)
+    return frame.assign(_read_issue=issue, _read_detail=detail, _merged_cells=merged,
+                        _formula_cells=formula)
 
 
 def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: np.ndarray

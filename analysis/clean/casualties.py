@@ -21,8 +21,9 @@ The written rule, in the spirit of ACLED's conservative coding and UCDP's low/be
   ``one critically`` that qualify an earlier count are not added either.
 - Several clauses of the same category are added up (rule ``summed_clauses``).
 - Arabic-Indic digits are read as digits; common Arabic words are known.
-- A negative, fractional or unlabelled number, or a count of ``casualties`` that does not say
-  killed or injured, never becomes a count: that category stays missing and the row is flagged
+- A negative, fractional or unlabelled number, a count of ``casualties`` that does not say
+  killed or injured, or text with no count and no category word at all (``#REF!``, ``minor
+  damage``) never becomes a count: the counts stay missing and the row is flagged
   ``casualties_unparsed`` with the reason in the change log.
 """
 
@@ -218,6 +219,8 @@ def parse_casualty_text(text: str, words: dict | None = None) -> CasualtyReading
             killed = qty
         else:
             injured = qty
+    if killed is None and injured is None and not problems and not rules:
+        problems.append(f"no count and no killed/injured word in {t!r}")
     bad_killed = any(p.startswith("killed:") for p in problems)
     bad_injured = any(p.startswith("injured:") for p in problems)
     if zero_injured and killed is None and not bad_killed:

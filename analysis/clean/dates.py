@@ -18,6 +18,7 @@ Rules (each interpretation is logged in the change log under the rule's name):
 - A date that is not on the calendar, or a range that ends before it starts, goes to quarantine
   (``impossible_date``); text that is no date at all goes to quarantine (``unparseable_date``);
   dates after ``today`` are flagged ``future_date``. No date is ever taken from today's date.
+- Arabic-Indic digits are read as digits (the rule gains ``+arabic_digits``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _D = r"(\d{1,2})"
 _Y = r"(\d{4})"
 _SEP = r"\s*(?:-|to|until|/|\.\.|&|and)\s*"
 _ISO = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class ParsedDate(NamedTuple):
@@ -157,10 +159,14 @@ def parse_date(text: str) -> ParsedDate:
     t = text.strip()
     if not t:
         return _bad("missing_date", "the date is blank")
+    ascii_digits = t.translate(_DIGITS)
     try:
-        return _parse(t)
+        parsed = _parse(ascii_digits)
     except ValueError:
         return _bad("impossible_date", f"{t!r} is not a date on the calendar")
+    if ascii_digits != t and not parsed.problem:
+        parsed = parsed._replace(rule=(parsed.rule + "+arabic_digits").lstrip("+"))
+    return parsed
 
 
 def _parse(t: str) -> ParsedDate:

@@ -1,0 +1,52 @@
+"""Exports are safe to open in a spreadsheet; parquet keeps the true values; output is
+deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+
+import openpyxl
+import pandas as pd
+
+from analysis import clean_incidents, paths, read_tables
+from analysis.export import escape_formulas, write_csv, write_excel, write_outputs
+
+RISKY = ["=SUM(A1:A2)", "+1", "-2 killed", "@cmd", "\tx", "\rx", "plain"]
+
+
+def test_csv_escapes_every_trigger(tmp_path):
+    """Cells beginning with = + - @ tab or CR are prefixed with a quote in CSV."""
+    path = write_csv(pd.DataFrame({"a": RISKY, "n": range(len(RISKY))}), tmp_path / "x.csv")
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["a"].tolist()[:6] == ["'" + v for v in RISKY[:6]]
+    assert back["a"].iat[6] == "plain" and back["n"].tolist()[0] == "0"
+
+
+def test_parquet_keeps_true_values(tmp_path):
+    """The parquet file holds the values unescaped."""
+    frame = pd.DataFrame({"a": RISKY})
+    frame.to_parquet(tmp_path / "x.parquet")
+    assert pd.read_parquet(tmp_path / "x.parquet")["a"].tolist() == RISKY
+    assert escape_formulas(frame)["a"].iat[0] == "'=SUM(A1:A2)"
+
+
+def test_excel_writes_text_never_formulas(tmp_path):
+    """A formula-like cell is stored as text in .xlsx, and reads back unchanged."""
+    path = write_excel(pd.DataFrame({"a": RISKY[:4], "d": pd.to_datetime(["2023-10-18"] * 4)}),
+                       tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws["A"][1:]] == RISKY[:4]
+    assert all(c.data_type == "s" for c in ws["A"][1:])
+    assert ws["B2"].value == "2023-10-18"
+
+
+def test_two_cleans_give_identical_files(tmp_path):
+    """Cleaning the raw data twice writes byte-identical processed files."""
+    inputs = [paths.RAW / "attacks.csv", paths.RAW / "us_strikes.csv"]
+
+    def run(folder):
+        files = write_outputs(clean_incidents(read_tables(inputs)), folder, excel=True)
+        return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in files.items()
+                if name != "events.xlsx"}
+
+    assert run(tmp_path / "a") == run(tmp_path / "b")
