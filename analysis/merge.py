@@ -43,17 +43,20 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     ...                        "source_row": [2, 5]})).tolist()
     ['a.csv:2', 'b.xlsx[S1]:5']
     """
-    sheet = frame["source_sheet"].fillna("").astype(str)
-    label = frame["source_file"].astype(str) + np.where(sheet != "", "[" + sheet + "]", "")
-    return (label + ":" + frame["source_row"].astype(str)).astype(object)
+    sheet = frame["source_sheet"].fillna("").astype("str")
+    label = frame["source_file"].astype("str")
+    has_sheet = (sheet != "").to_numpy(dtype=bool)
+    if has_sheet.any():
+        label = label.where(~has_sheet, label + "[" + sheet + "]")
+    return (label + ":" + frame["source_row"].astype("str")).astype(object)
 
 
-def _union_items(values: pd.Series, sep: str = "; ") -> str:
+def _union_items(values, sep: str = "; ") -> str:
     items = (i.strip() for v in values for i in str(v).split(";"))
     return sep.join(dict.fromkeys(i for i in items if i))
 
 
-def _join_unique(values: pd.Series) -> str:
+def _join_unique(values) -> str:
     return " | ".join(dict.fromkeys(str(v) for v in values if str(v)))
 
 
@@ -137,46 +140,59 @@ def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | N
 
 
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate clusters of several rows: compiled groupby for numbers and firsts, one plain
+    loop over group boundaries for the text unions (no per-group pandas calls)."""
+    multi = multi.sort_values(["_cluster", "source_file", "source_sheet", "source_row"],
+                              kind="stable")
     g = multi.groupby("_cluster", sort=True)
-    first = g.first()
-    out = first.copy()
+    out = g.first()
+    cl = multi["_cluster"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, cl[1:] != cl[:-1]])
+    bounds = list(zip(starts, np.r_[starts[1:], len(cl)], strict=True))
+
+    def per_group(column: str, fn) -> list:
+        values = multi[column].to_numpy(dtype=object)
+        return [fn(values[a:b]) for a, b in bounds]
+
     out["date_start"] = g["date_start"].min()
     out["date_end"] = g["date_end"].max()
     same_dates = (g["date_start"].nunique() == 1) & (g["date_end"].nunique() == 1)
     out["date_precision"] = np.where(same_dates & (g["date_precision"].nunique() == 1),
-                                     first["date_precision"], "range")
+                                     out["date_precision"], "range")
     for cat in ("killed", "injured"):
         low, best, high = (f"{cat}_{p}" for p in ("low", "best", "high"))
         out[low] = g[low].min()
         out[best] = g[best].max()
         open_ended = (multi[best].notna() & multi[high].isna()).groupby(multi["_cluster"]).any()
         out[high] = g[high].max().mask(open_ended)
-    for col in ("claimed_by", "attributed_by"):
-        out[col] = g[col].agg(_union_items)
+    for col in ("claimed_by", "attributed_by", "source_list"):
+        out[col] = per_group(col, _union_items)
     conf = multi["confirmed_by_us"]
     any_yes = conf.eq("yes").groupby(multi["_cluster"]).any()
     any_no = conf.eq("no").groupby(multi["_cluster"]).any()
     out["confirmed_by_us"] = np.where(any_yes, "yes", np.where(any_no, "no", ""))
-    out["source_list"] = g["source_list"].agg(_union_items)
-    readings = out["source_list"].map(parse_source_text)
-    out["source_urls"] = readings.map(lambda r: r.urls)
-    out["n_sources"] = readings.map(lambda r: r.n).astype("int64")
+    readings = [parse_source_text(text) for text in out["source_list"]]
+    out["source_urls"] = [r.urls for r in readings]
+    out["n_sources"] = np.array([r.n for r in readings], dtype="int64")
     out["source_date_earliest"] = g["source_date_earliest"].min()
     out["n_reports"] = g.size()
-    out["raw_rows"] = g["_row_key"].agg(";".join)
+    out["raw_rows"] = per_group("_row_key", ";".join)
     for col in _JOINED:
-        out[col] = g[col].agg(_join_unique)
-    conflicts = pd.Series("", index=out.index, dtype=object)
+        out[col] = per_group(col, _join_unique)
+    conflicts = [[] for _ in bounds]
     for col in _CONFLICT_COLUMNS:
-        n = g[col].nunique(dropna=True)
-        if (n > 1).any():
-            text = g[col].agg(lambda s: " | ".join(dict.fromkeys(
-                (str(v.date()) if isinstance(v, pd.Timestamp) else str(v)) for v in s.dropna())))
-            part = (col + ": " + text).where(n > 1, "")
-            conflicts = np.where(part == "", conflicts,
-                                 np.where(conflicts == "", part, conflicts + "; " + part))
-    out["conflicts"] = conflicts
-    flags = g[FLAGS].agg(_union_items)
-    flags = np.where(flags == "", "merged_reports", flags + "; merged_reports")
-    out[FLAGS] = np.where(out["conflicts"] != "", flags + "; conflicting_reports", flags)
+        n = g[col].nunique(dropna=True).to_numpy()
+        if not (n > 1).any():
+            continue
+        values = multi[col].to_numpy(dtype=object)
+        for k in np.flatnonzero(n > 1):
+            a, b = bounds[k]
+            shown = dict.fromkeys(str(v.date()) if isinstance(v, pd.Timestamp) else str(v)
+                                  for v in values[a:b] if not pd.isna(v))
+            conflicts[k].append(f"{col}: " + " | ".join(shown))
+    out["conflicts"] = ["; ".join(c) for c in conflicts]
+    flags = per_group(FLAGS, _union_items)
+    out[FLAGS] = [
+        f + ("; " if f else "") + "merged_reports" + ("; conflicting_reports" if c else "")
+        for f, c in zip(flags, out["conflicts"], strict=True)]
     return out.reset_index(drop=True)

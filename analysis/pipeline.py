@@ -196,7 +196,8 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     events = merge_reports(checked.loc[~checked.index.isin(quarantine_idx)],
                            match_across_files=match_across_files)
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
-    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True), events)
+    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True), events,
+                                raw)
     _check_accounting(raw, events, quarantine)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
 
@@ -209,14 +210,21 @@ def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd
     return q[QUARANTINE_LEAD + cells].reset_index(drop=True)
 
 
-def _attach_event_ids(changes: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def _attach_event_ids(changes: pd.DataFrame, events: pd.DataFrame, rows: pd.DataFrame
+                      ) -> pd.DataFrame:
+    """Add each change's event id, joining on the raw row's origin (an integer-keyed join)."""
     keys = events["raw_rows"].str.split(";")
-    lookup = pd.Series(np.repeat(events["event_id"].to_numpy(object), keys.str.len()),
-                       index=np.concatenate(keys.to_numpy()) if len(keys) else [], dtype=object)
-    changes = changes.assign(source_sheet=changes["source_sheet"].fillna(""))
-    found = row_keys(changes).map(lookup).astype(object)
-    event_id = found.where(found.notna(), "")
-    out = changes.assign(event_id=event_id.to_numpy(object))
+    member = pd.DataFrame({
+        "_key": pd.Series(np.concatenate(keys.to_numpy()) if len(keys) else [], dtype=object),
+        "event_id": pd.Series(np.repeat(events["event_id"].to_numpy(object),
+                                        keys.str.len().to_numpy(dtype=int)), dtype=object)})
+    origin = rows[["source_file", "source_sheet", "source_row"]].assign(
+        _key=row_keys(rows).to_numpy(object))
+    row_event = origin.merge(member, on="_key", how="left").drop(columns="_key")
+    changes = changes.assign(source_sheet=changes["source_sheet"].fillna(""),
+                             source_row=changes["source_row"].astype("int64"))
+    out = changes.merge(row_event, on=["source_file", "source_sheet", "source_row"], how="left")
+    out["event_id"] = out["event_id"].astype(object).where(out["event_id"].notna(), "")
     cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
             "clean_value", "rule"]
     return out[cols].sort_values(["source_file", "source_sheet", "source_row"],

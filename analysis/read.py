@@ -350,18 +350,23 @@ def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: 
 
 def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
-    """Mark blank rows, repeated header rows and rows with cells beyond the header."""
+    """Mark blank rows, repeated header rows and rows with cells beyond the header.
+
+    Vectorised: each column is compared as a whole (pyarrow string kernels), not cell by cell.
+    """
     n = len(frame)
     blank = np.ones(n, dtype=bool)
     header_like = np.ones(n, dtype=bool)
     for name, head in zip(names, header, strict=False):
-        cells = frame[name]
-        codes, uniques = pd.factorize(cells, sort=False)
-        stripped = np.array([not u.strip() for u in uniques], dtype=bool)
-        same = np.array([_header_key(u) == _header_key(head) for u in uniques], dtype=bool)
-        if n:
-            blank &= stripped[codes]
-            header_like &= same[codes] | stripped[codes]
+        cells = frame[name].astype("str")
+        stripped = cells.str.strip()
+        empty = (stripped == "").to_numpy(dtype=bool)
+        key = stripped.str.lower()
+        for char in (" ", "_", "-", "\t"):  # literal replacements: far faster than a regex
+            key = key.str.replace(char, "", regex=False)
+        same = (key == _header_key(head)).to_numpy(dtype=bool)
+        blank &= empty
+        header_like &= same | empty
     header_like &= ~blank
     has_extra = extra != ""
     blank &= ~has_extra

@@ -11,6 +11,7 @@ The written rule, in the spirit of ACLED's conservative coding and UCDP's low/be
   needs a category word (killed: killed, dead, died, deaths, fatalities...; injured: injured,
   wounded, hurt, TBI, concussions...) and a quantity.
 - Quantities: ``1,200`` (thousands separators); ``3-5`` or ``3 to 5`` (low 3, best 3, high 5);
+  ``25-40+`` (low and best 25, no high: the top of the range is itself open);
   ``at least 40`` and ``40+`` (low and best 40, no high); ``more than 40`` and ``over 40``
   (low and best 41, no high); ``about 20`` and ``~20`` (best 20, low and high missing);
   ``up to 5`` (high 5 only); number words and vague words from ``casualty_words.csv``
@@ -90,11 +91,13 @@ def _quantity(clause: str, words: dict) -> tuple[tuple | None, str, str]:
         return None, "", "negative number"
     if re.search(r"\d+[.]\d+", clause):
         return None, "", "fractional number"
-    m = re.search(rf"({_NUM})\s*(?:-|to)\s*({_NUM})", clause)
+    m = re.search(rf"({_NUM})\s*(?:-|to)\s*({_NUM})(\s*\+|\s+or more)?", clause)
     if m:
-        lo, hi = (int(x.replace(",", "")) for x in m.groups())
+        lo, hi = (int(x.replace(",", "")) for x in m.groups()[:2])
         if hi < lo:
             return None, "", "range whose high is below its low"
+        if m[3]:  # "25-40+": the reports run from 25 to at least 40, so no high is known
+            return (lo, lo, None), "range_open", ""
         return (lo, lo, hi), "range", ""
     m = re.search(rf"(?:at least|a minimum of|no fewer than|no less than)\s*({_NUM})|({_NUM})\s*\+"
                   rf"|({_NUM})\s+or more", clause)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ._log import empty_changes, factorize_text, log_changes
 
-__all__ = ["normalise_text", "normalise_key", "normalise_text_columns"]
+__all__ = ["normalise_text", "normalise_key", "normalise_text_columns", "unchanged_by_normalising"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
                                "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
@@ -63,6 +63,18 @@ def normalise_key(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
+#: Printable ASCII (less the backtick, which becomes a quote) in single-spaced words: text that
+#: normalise_text returns unchanged. Checked for a whole column at once.
+_ALREADY_NORMAL = r"[!-_a-~]+(?: [!-_a-~]+)*"
+
+
+def unchanged_by_normalising(values: np.ndarray) -> np.ndarray:
+    """True where :func:`normalise_text` would return the value unchanged (a fast, vectorised
+    test that may answer False for some values that are in fact unchanged)."""
+    text = pd.Series(values, dtype="str")
+    return (text.str.fullmatch(_ALREADY_NORMAL) | (text == "")).to_numpy(dtype=bool)
+
+
 def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise the text of ``columns``; return the new frame and one change row per changed cell.
 
@@ -82,7 +94,9 @@ def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.
         if col not in frame:
             continue
         codes, uniques = factorize_text(frame[col])
-        clean_u = np.array([normalise_text(u) for u in uniques], dtype=object)
+        clean_u = uniques.copy()
+        todo = np.flatnonzero(~unchanged_by_normalising(uniques))
+        clean_u[todo] = [normalise_text(u) for u in uniques[todo]]
         rule_u = np.where(clean_u != uniques, "normalise_text", "")
         new[col] = pd.Series(clean_u[codes] if len(codes) else clean_u[:0],
                              index=frame.index, dtype=object)

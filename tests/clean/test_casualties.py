@@ -26,6 +26,7 @@ NA = None
     ("3 killed, over 40 injured", (3, 3, 3, 41, 41, NA)),
     ("killed three US soldiers and injured more than 40", (3, 3, 3, 41, 41, NA)),
     ("3 killed, 25-34 injured", (3, 3, 3, 25, 25, 34)),
+    ("3 killed, 25-40+ injured", (3, 3, 3, 25, 25, NA)),
     ("at least 34 wounded", (NA, NA, NA, 34, 34, NA)),
     ("about 20 hurt", (NA, NA, NA, NA, 20, NA)),
     ("up to 5 wounded", (NA, NA, NA, NA, NA, 5)),

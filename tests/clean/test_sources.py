@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analysis.clean.sources import parse_source_text, parse_sources
 
 
@@ -17,3 +20,32 @@ def test_flags_and_missing(make_rows):
     out, _ = parse_sources(make_rows(sources=["AP undated https://a.x", "AP 2023-10-19", ""]))
     assert out["flags"].tolist() == ["source_undated", "source_without_url", ""]
     assert out["problem_codes"].tolist() == ["", "", "missing_sources"]
+
+
+ITEM = st.one_of(st.sampled_from([
+    "AP 2023-10-19 https://a.x/1", "Reuters 2023-02-30 https://b.x/2", "X undated https://c.x/3",
+    "no url 2023-10-18", "", " ; ", "https://a.x/1", "AFP 2023-10-18 http://d.x/(4).",
+    "AP 2023-10-19 https://A.x/1"]), st.text(max_size=20))
+CELL = st.lists(ITEM, max_size=4).map("; ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(CELL, max_size=8))
+def test_vectorised_matches_single_value_reader(cells):
+    """parse_sources (vectorised) and parse_source_text (one cell) always agree."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"source_file": "t.csv", "source_row": range(2, len(cells) + 2),
+                          "flags": "", "problem_codes": "", "problem_messages": "",
+                          "sources": cells})
+    out, _ = parse_sources(frame)
+    for i, cell in enumerate(cells):
+        r = parse_source_text(cell)
+        assert out["source_list"].iat[i] == r.items
+        assert out["source_urls"].iat[i] == r.urls
+        assert out["n_sources"].iat[i] == r.n
+        got = out["source_date_earliest"].iat[i]
+        assert (got.strftime("%Y-%m-%d") if pd.notna(got) else "") == r.earliest
+        flags = out["flags"].iat[i].split("; ")
+        assert ("source_without_url" in flags) == (r.without_url and r.n > 0)
+        assert ("source_undated" in flags) == (r.undated and r.n > 0)

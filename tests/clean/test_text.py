@@ -26,3 +26,16 @@ def test_idempotent(text):
     once = normalise_text(text)
     assert normalise_text(once) == once
     assert normalise_key(normalise_key(text)) == normalise_key(text)
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_fast_path_never_skips_a_change(values):
+    """Values the vectorised test calls unchanged really are unchanged by normalise_text."""
+    import numpy as np
+
+    from analysis.clean.text import unchanged_by_normalising
+
+    arr = np.array(values, dtype=object)
+    for value, same in zip(values, unchanged_by_normalising(arr), strict=True):
+        if same:
+            assert normalise_text(value) == value

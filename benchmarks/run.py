@@ -1,0 +1,150 @@
+"""Speed and memory of the cleaning library, measured side by side with the I/O floor.
+
+    python benchmarks/run.py            # 100k and 1M rows (a few minutes)
+    python benchmarks/run.py --quick    # 100k rows only
+
+Prints a table; it is a measurement, not a test. For each size it generates a messy table
+(benchmarks/generate.py, deterministic), then runs, each in a fresh process:
+
+- the I/O floor: read the CSV with pyarrow (every column as text, embedded newlines allowed)
+  and write it as parquet;
+- ``python -m analysis clean`` end to end (read, clean, validate, merge, write four files);
+
+and reports wall time, rows per second, peak memory (the process's maximum resident set) and the
+ratio to the floor. At 100k rows it also times the row-by-row baseline (benchmarks/rowwise.py)
+against the library's cleaning steps and checks that both give identical values on every
+single-report event. Finally it times ``import analysis`` against ``import pandas`` and, with
+--build, ``python -m analysis build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / ".data"
+
+FLOOR = """
+import sys, pyarrow as pa, pyarrow.csv as pc, pyarrow.parquet as pq
+src, dst = sys.argv[1], sys.argv[2]
+t = pc.read_csv(src, parse_options=pc.ParseOptions(newlines_in_values=True),
+                convert_options=pc.ConvertOptions(strings_can_be_null=False,
+                column_types={c: pa.string() for c in open(src, encoding='utf-8').readline().strip().split(',')}))
+pq.write_table(t, dst)
+"""
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, peak resident memory in MB) of that process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def dataset(rows: int) -> Path:
+    path = DATA / f"messy_{rows}.csv"
+    if not path.exists():
+        sys.path.insert(0, str(HERE))
+        from generate import write
+
+        write(rows, path)
+    return path
+
+
+def compare_rowwise(path: Path) -> tuple[float, float, int, int]:
+    """(row-by-row seconds, library cleaning-steps seconds, rows compared, mismatches)."""
+    sys.path.insert(0, str(HERE))
+    import pandas as pd
+    from rowwise import clean_rowwise
+
+    from analysis import clean_incidents, read_table
+
+    t0 = time.perf_counter()
+    expected = clean_rowwise(path)
+    t_row = time.perf_counter() - t0
+    raw = read_table(path)
+    t0 = time.perf_counter()
+    result = clean_incidents(raw)
+    t_lib = time.perf_counter() - t0
+    single = result.events.loc[result.events["n_reports"] == 1]
+    mismatches = 0
+    for rec in single.itertuples(index=False):
+        want = expected[int(rec.raw_rows.rsplit(":", 1)[1])]
+        for col, value in want.items():
+            got = getattr(rec, col)
+            got = None if got is None or (not isinstance(got, str) and pd.isna(got)) else got
+            if isinstance(got, pd.Timestamp):
+                got = got.date()
+            if got != value:
+                mismatches += 1
+                break
+    return t_row, t_lib, len(single), mismatches
+
+
+def import_times(repeat: int = 7) -> tuple[float, float, float]:
+    def median(code: str) -> float:
+        runs = []
+        for _ in range(repeat):
+            runs.append(timed([sys.executable, "-c", code])[0])
+        return statistics.median(runs)
+
+    base = median("pass")
+    return base, median("import pandas"), median("import analysis")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description="speed and memory benchmark")
+    p.add_argument("--quick", action="store_true", help="100k rows only")
+    p.add_argument("--build", action="store_true", help="also time `python -m analysis build`")
+    args = p.parse_args()
+    DATA.mkdir(exist_ok=True)
+    sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    import numpy
+    import pandas
+    import pyarrow
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, pandas {pandas.__version__}, numpy {numpy.__version__}, "
+          f"pyarrow {pyarrow.__version__}")
+    print(f"{'rows':>9} {'step':<34} {'seconds':>8} {'rows/s':>10} {'peak MB':>8} {'x floor':>8}")
+    for rows in sizes:
+        path = dataset(rows)
+        size_mb = path.stat().st_size / 1e6
+        with tempfile.TemporaryDirectory() as tmp:
+            floor_s, floor_mb = timed([sys.executable, "-c", FLOOR, str(path),
+                                       str(Path(tmp) / "floor.parquet")])
+            clean_s, clean_mb = timed([sys.executable, "-m", "analysis", "clean", str(path),
+                                       "--out", str(Path(tmp) / "out")])
+        print(f"{rows:>9,} {'I/O floor (pyarrow read + parquet)':<34} {floor_s:>8.2f} "
+              f"{rows / floor_s:>10,.0f} {floor_mb:>8.0f} {1:>8.1f}")
+        print(f"{rows:>9,} {'analysis clean, end to end':<34} {clean_s:>8.2f} "
+              f"{rows / clean_s:>10,.0f} {clean_mb:>8.0f} {clean_s / floor_s:>8.1f}")
+        print(f"{'':>9} CSV {size_mb:.0f} MB; clean peak memory = {clean_mb / size_mb:.1f} x the "
+              "CSV's size")
+    t_row, t_lib, n, bad = compare_rowwise(dataset(100_000))
+    print(f"\nrow-by-row baseline at 100,000 rows: {t_row:.2f} s; the library's clean_incidents "
+          f"(all steps, no file I/O): {t_lib:.2f} s; ratio {t_row / t_lib:.1f}x; "
+          f"identical values on {n - bad:,} of {n:,} single-report events")
+    base, pd_s, an_s = import_times()
+    print(f"import pandas {pd_s - base:.3f} s, import analysis {an_s - base:.3f} s "
+          f"(interpreter start {base:.3f} s subtracted); ratio {(an_s - base) / (pd_s - base):.2f}")
+    if args.build:
+        b, mb = timed([sys.executable, "-m", "analysis", "build"])
+        print(f"python -m analysis build: {b:.1f} s, peak {mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
