@@ -36,9 +36,10 @@ DATA = HERE / ".data"
 FLOOR = """
 import sys, pyarrow as pa, pyarrow.csv as pc, pyarrow.parquet as pq
 src, dst = sys.argv[1], sys.argv[2]
+header = open(src, encoding="utf-8").readline().strip().split(",")
 t = pc.read_csv(src, parse_options=pc.ParseOptions(newlines_in_values=True),
-                convert_options=pc.ConvertOptions(strings_can_be_null=False,
-                column_types={c: pa.string() for c in open(src, encoding='utf-8').readline().strip().split(',')}))
+                convert_options=pc.ConvertOptions(
+                    strings_can_be_null=False, column_types={c: pa.string() for c in header}))
 pq.write_table(t, dst)
 """
 
