@@ -46,6 +46,15 @@ def tables(draw):
     return headers, rows
 
 
+def _read_and_clean(path: Path):
+    """Read and clean ``path``; None when the reader refuses it with an InputError."""
+    try:
+        raw = read_table(path)
+    except InputError:
+        return None
+    return raw, clean_incidents(raw, today=dt.date(2026, 1, 1))
+
+
 def _check_accounting(raw: pd.DataFrame, result) -> None:
     keys = set(row_keys(raw))
     in_events = [k for r in result.events["raw_rows"] for k in r.split(";")]
@@ -64,11 +73,10 @@ def test_csv_accounting_always_holds(table):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "gen.csv"
         path.write_text(buf.getvalue(), encoding="utf-8", newline="")
-        try:
-            raw = read_table(path)
-        except InputError:
-            return
-        result = clean_incidents(raw, today=dt.date(2026, 1, 1))
+        done = _read_and_clean(path)
+    if done is None:
+        return
+    raw, result = done
     _check_accounting(raw, result)
     assert (result.quarantine["reason"] != "").all()
     assert (result.changes["rule"] != "").all()
@@ -96,9 +104,6 @@ def test_arbitrary_bytes_never_traceback(data):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bytes.csv"
         path.write_bytes(b"event_id,date,country,location,actor,target,sources\n" + data)
-        try:
-            raw = read_table(path)
-        except InputError:
-            return
-        result = clean_incidents(raw, today=dt.date(2026, 1, 1))
-    _check_accounting(raw, result)
+        done = _read_and_clean(path)
+    if done is not None:
+        _check_accounting(*done)
