@@ -25,7 +25,7 @@ from .clean._log import FLAGS
 from .clean.sources import parse_source_text
 from .validate import EVENT_COLUMNS
 
-__all__ = ["merge_reports", "row_keys", "MATCH_ACROSS_FILES"]
+__all__ = ["merge_reports", "merge_with_members", "row_keys", "MATCH_ACROSS_FILES"]
 
 MATCH_ACROSS_FILES = ("date_start", "date_end", "country_iso3", "_site_key", "actor")
 _CONFLICT_COLUMNS = ["date_start", "date_end", "country", "site", "actor", "target",
@@ -89,10 +89,19 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.nda
 
 def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
                   = MATCH_ACROSS_FILES) -> pd.DataFrame:
+    """Merge cleaned rows into events; see :func:`merge_with_members`."""
+    return merge_with_members(rows, match_across_files=match_across_files)[0]
+
+
+def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
+                       = MATCH_ACROSS_FILES) -> tuple[pd.DataFrame, pd.Series]:
     """Merge cleaned rows into events (one row per event, ``EVENT_COLUMNS``).
 
     ``rows`` are cleaned, validated rows with ``source_file``, ``source_sheet`` and
-    ``source_row``. Pass ``match_across_files=None`` to merge by ``event_id`` only.
+    ``source_row``, indexed by their position in the raw input (reports of one event keep that
+    order, and events sort by date, then input order). Pass ``match_across_files=None`` to merge
+    by ``event_id`` only. Returns the events and, indexed like ``rows``, the event id each row
+    went to.
 
     Examples
     --------
@@ -107,8 +116,7 @@ def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | N
     >>> ev.loc[0, "injured_high"] is pd.NA, ev.loc[0, "conflicts"]
     (True, 'injured_best: 34 | 40')
     """
-    rows = rows.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
-    rows = rows.reset_index(drop=True)
+    rows = rows.assign(_pos=rows.index).sort_values("_pos", kind="stable").reset_index(drop=True)
     if "_site_key" not in rows:
         rows = rows.assign(_site_key=np.where(rows["site_id"] != "", rows["site_id"],
                                               rows["site"].str.casefold()))
@@ -124,9 +132,9 @@ def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | N
     events = [single.assign(n_reports=1, raw_rows=single["_row_key"], conflicts="")]
     multi = rows.loc[size > 1]
     if not multi.empty:
-        events.append(_merge_multi(multi))
-    out = pd.concat(events, ignore_index=True).sort_values(
-        ["date_start", "source_file", "source_sheet", "source_row"], kind="stable")
+        events.append(_merge_multi(multi).assign(_cluster=lambda d: np.sort(
+            multi["_cluster"].unique())))
+    out = pd.concat(events, ignore_index=True).sort_values(["date_start", "_pos"], kind="stable")
     out = out.reset_index(drop=True)
     dup_id = out["event_id"].duplicated(keep=False)
     if dup_id.any():
@@ -136,14 +144,16 @@ def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | N
         if still.any():  # same file name and id in two sheets of a workbook
             out.loc[still, "event_id"] = out.loc[still, "event_id"] + "[" + out.loc[
                 still, "source_sheet"] + "]"
-    return out[EVENT_COLUMNS]
+    by_cluster = pd.Series(out["event_id"].to_numpy(object), index=out["_cluster"].to_numpy())
+    members = pd.Series(by_cluster.reindex(rows["_cluster"].to_numpy()).to_numpy(object),
+                        index=rows["_pos"].to_numpy(), name="event_id").sort_index()
+    return out[EVENT_COLUMNS], members
 
 
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
     """Aggregate clusters of several rows: compiled groupby for numbers and firsts, one plain
     loop over group boundaries for the text unions (no per-group pandas calls)."""
-    multi = multi.sort_values(["_cluster", "source_file", "source_sheet", "source_row"],
-                              kind="stable")
+    multi = multi.sort_values(["_cluster", "_pos"], kind="stable")
     g = multi.groupby("_cluster", sort=True)
     out = g.first()
     cl = multi["_cluster"].to_numpy()

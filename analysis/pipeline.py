@@ -22,7 +22,7 @@ from .clean.places import match_sites, normalise_countries
 from .clean.sources import parse_sources
 from .clean.text import normalise_text_columns
 from .clean.weapons import classify_weapons
-from .merge import MATCH_ACROSS_FILES, merge_reports, row_keys
+from .merge import MATCH_ACROSS_FILES, merge_with_members
 from .read import STRUCTURE_COLUMNS, match_headers
 from .reference import load_columns
 from .validate import validate_rows
@@ -90,7 +90,7 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "source_sheet": work["source_sheet"].iat[idx],
                              "source_row": work["source_row"].iat[idx], "column": col,
                              "raw_value": text, "clean_value": work[col].iat[idx],
-                             "rule": "excel_formula_stored_value"})
+                             "rule": "excel_formula_stored_value", "_pos": work.index[idx]})
     if no_value.any():
         work = work.assign(**{FLAGS: np.where(no_value, "excel_formula_without_value",
                                               work[FLAGS])})
@@ -105,7 +105,7 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "source_sheet": work["source_sheet"].iat[idx],
                              "source_row": work["source_row"].iat[idx], "column": col,
                              "raw_value": "", "clean_value": work[col].iat[idx],
-                             "rule": "excel_merged_cell_filled"})
+                             "rule": "excel_merged_cell_filled", "_pos": work.index[idx]})
     flags = work[FLAGS].to_numpy(object)
     work = work.assign(**{FLAGS: np.where(has, np.where(flags == "", "merged_cells",
                                                         flags + "; merged_cells"), flags)})
@@ -152,7 +152,7 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     >>> result.quarantine[["source_row", "reason"]].values.tolist()
     [[3, 'impossible_date']]
     """
-    raw = _as_raw(raw)
+    raw = _as_raw(raw).reset_index(drop=True)  # positions 0..n-1 identify raw rows
     n_raw = len(raw)
     work = raw.assign(**{FLAGS: "", PROBLEM_CODES: "", PROBLEM_MESSAGES: ""})
     work = work.assign(**{f"{c}_raw": raw[c] for c in _KEEP_RAW})
@@ -193,12 +193,12 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     reason = reason.mask(structural, work["_read_issue"])
     message = message.mask(structural, "row: " + work["_read_detail"].astype(str))
 
-    events = merge_reports(checked.loc[~checked.index.isin(quarantine_idx)],
-                           match_across_files=match_across_files)
+    events, members = merge_with_members(checked.loc[~checked.index.isin(quarantine_idx)],
+                                         match_across_files=match_across_files)
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
-    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True), events,
-                                raw)
-    _check_accounting(raw, events, quarantine)
+    _check_accounting(n_raw, events, members, quarantine_idx)
+    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True),
+                                members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
 
 
@@ -210,33 +210,24 @@ def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd
     return q[QUARANTINE_LEAD + cells].reset_index(drop=True)
 
 
-def _attach_event_ids(changes: pd.DataFrame, events: pd.DataFrame, rows: pd.DataFrame
-                      ) -> pd.DataFrame:
-    """Add each change's event id, joining on the raw row's origin (an integer-keyed join)."""
-    keys = events["raw_rows"].str.split(";")
-    member = pd.DataFrame({
-        "_key": pd.Series(np.concatenate(keys.to_numpy()) if len(keys) else [], dtype=object),
-        "event_id": pd.Series(np.repeat(events["event_id"].to_numpy(object),
-                                        keys.str.len().to_numpy(dtype=int)), dtype=object)})
-    origin = rows[["source_file", "source_sheet", "source_row"]].assign(
-        _key=row_keys(rows).to_numpy(object))
-    row_event = origin.merge(member, on="_key", how="left").drop(columns="_key")
-    changes = changes.assign(source_sheet=changes["source_sheet"].fillna(""),
-                             source_row=changes["source_row"].astype("int64"))
-    out = changes.merge(row_event, on=["source_file", "source_sheet", "source_row"], how="left")
-    out["event_id"] = out["event_id"].astype(object).where(out["event_id"].notna(), "")
+def _attach_event_ids(changes: pd.DataFrame, members: pd.Series, n_raw: int) -> pd.DataFrame:
+    """Add each change's event id by the raw row's position (blank for quarantined rows)."""
+    by_pos = np.full(n_raw, "", dtype=object)
+    by_pos[members.index.to_numpy(dtype=int)] = members.to_numpy(object)
+    out = changes.assign(source_sheet=changes["source_sheet"].fillna(""),
+                         event_id=by_pos[changes["_pos"].to_numpy(dtype=int)])
     cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
             "clean_value", "rule"]
-    return out[cols].sort_values(["source_file", "source_sheet", "source_row"],
-                                 kind="stable").reset_index(drop=True)
+    order = np.argsort(changes["_pos"].to_numpy(dtype=int), kind="stable")
+    return out[cols].iloc[order].reset_index(drop=True)
 
 
-def _check_accounting(raw: pd.DataFrame, events: pd.DataFrame, quarantine: pd.DataFrame) -> None:
-    """Every raw row appears exactly once: in one event's raw_rows or in quarantine."""
-    in_events = events["raw_rows"].str.split(";").explode()
-    in_events = in_events[in_events.notna()]
-    seen = pd.concat([in_events, row_keys(quarantine)], ignore_index=True)
-    expected = row_keys(raw)
-    if len(seen) != len(expected) or seen.duplicated().any() or not seen.isin(expected).all():
+def _check_accounting(n_raw: int, events: pd.DataFrame, members: pd.Series,
+                      quarantine_idx: pd.Index) -> None:
+    """Every raw row appears exactly once: in one event (and its raw_rows) or in quarantine."""
+    seen = np.bincount(np.r_[members.index.to_numpy(dtype=int),
+                             np.asarray(quarantine_idx, dtype=int)], minlength=n_raw)
+    listed = int(events["raw_rows"].str.count(";").sum()) + len(events)
+    if len(seen) != n_raw or (seen != 1).any() or listed != len(members):
         raise RuntimeError("accounting rule broken: raw rows lost or counted twice "
-                           f"({len(expected)} raw, {len(seen)} accounted); this is a bug")
+                           f"({n_raw} raw, {int(seen.sum())} accounted); this is a bug")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 CHANGE_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "raw_value", "clean_value",
-                  "rule"]
+                  "rule", "_pos"]
 FLAGS = "flags"
 PROBLEM_CODES = "problem_codes"
 PROBLEM_MESSAGES = "problem_messages"
@@ -42,7 +42,7 @@ def take(results: Sequence[Any], codes: np.ndarray, field: int | None = None,
 
 
 def empty_changes() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object)
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("source_row", "_pos") else object)
                          for c in CHANGE_COLUMNS})
 
 
@@ -68,10 +68,12 @@ def log_changes(frame: pd.DataFrame, column: str, codes: np.ndarray, raw_u: Sequ
 
 
 def origin(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """``source_file``, ``source_sheet`` and ``source_row`` of the rows in ``mask``."""
+    """``source_file``, ``source_sheet``, ``source_row`` and the frame position (``_pos``) of the
+    rows in ``mask``."""
     sheet = frame["source_sheet"].to_numpy()[mask] if "source_sheet" in frame else ""
     return {"source_file": frame["source_file"].to_numpy()[mask], "source_sheet": sheet,
-            "source_row": frame["source_row"].to_numpy()[mask]}
+            "source_row": frame["source_row"].to_numpy()[mask],
+            "_pos": frame.index.to_numpy()[mask]}
 
 
 def append_code(existing: pd.Series, mask: np.ndarray, code: Any) -> pd.Series:
