@@ -255,7 +255,7 @@ def key_numbers(ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     add("dispersion_p_value", float(f"{disp['p_value']:.3g}"), "analysis.models.dispersion_test")
     nb = tables["model_negbin"].set_index("term")
     for term in nb.index:
-        if term.startswith("C(phase)") or term.startswith("C(country)"):
+        if term.startswith(("C(phase", "C(country")):
             r = nb.loc[term]
             add(f"negbin_rate_ratio[{term}]", f"{r['rate_ratio']:.2f} ({r['rr_ci_low']:.2f}-"
                 f"{r['rr_ci_high']:.2f})", "analysis.models.fit_negbin")

@@ -53,3 +53,17 @@ def test_rebuild_is_byte_identical(built, tmp_path):
                 for p in make_figures(ds, tables, folder)}
 
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def test_key_numbers_cover_every_headline(built):
+    """Key numbers include each phase and country rate ratio, the ITS effects and the firsts,
+    each naming the function that made it."""
+    from analysis.products import key_numbers
+
+    ds, tables = built
+    kn = key_numbers(ds, tables).set_index("name")
+    for phase in ("truce", "after truce", "after Tower 22", "after February strikes"):
+        assert any(n.startswith("negbin_rate_ratio[C(phase") and n.endswith(f"[T.{phase}]]")
+                   for n in kn.index), phase
+    assert {"its_rate_ratio[truce]", "days_to_first_attack", "attacks_coded"} <= set(kn.index)
+    assert kn["made_by"].str.startswith("analysis.").all()
