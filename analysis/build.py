@@ -52,7 +52,7 @@ def clean_raw(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED) -> lis
     return list(written.values())
 
 
-def _analysis(notebooks: bool) -> list[Path]:
+def _analysis() -> list[Path]:
     from .export import write_csv
     from .products import (
         COUNTRIES,
@@ -122,7 +122,7 @@ def build(*, notebooks: bool = True) -> int:
          f"{paths.PROCESSED.relative_to(paths.ROOT)}")
     clean_raw()
     _say(f"[2/{steps}] tables, models and key numbers; [3/{steps}] figures")
-    _analysis(notebooks)
+    _analysis()
     if notebooks:
         _say(f"[4/{steps}] notebooks -> {paths.RENDERED.relative_to(paths.ROOT)}/")
         render_notebooks()
