@@ -81,7 +81,8 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.nda
     target = stats.groupby("key")["gid"].transform("min")
     remap = dict(zip(stats.loc[merge_ok, "gid"], target[merge_ok], strict=True))
     dup_gids = set(stats.loc[(n_groups > 1) & ~merge_ok, "gid"])
-    cluster = np.array([remap.get(g, g) for g in gid]) if remap else gid
+    cluster = pd.Series(gid).map(remap).fillna(pd.Series(gid)).to_numpy(dtype=gid.dtype) if remap \
+        else gid
     if dup_gids:
         possible_dup = np.isin(gid, list(dup_gids))
     return cluster, possible_dup
@@ -132,8 +133,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     events = [single.assign(n_reports=1, raw_rows=single["_row_key"], conflicts="")]
     multi = rows.loc[size > 1]
     if not multi.empty:
-        events.append(_merge_multi(multi).assign(_cluster=lambda d: np.sort(
-            multi["_cluster"].unique())))
+        events.append(_merge_multi(multi))
     out = pd.concat(events, ignore_index=True).sort_values(["date_start", "_pos"], kind="stable")
     out = out.reset_index(drop=True)
     dup_id = out["event_id"].duplicated(keep=False)
@@ -205,4 +205,4 @@ def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
     out[FLAGS] = [
         f + ("; " if f else "") + "merged_reports" + ("; conflicting_reports" if c else "")
         for f, c in zip(flags, out["conflicts"], strict=True)]
-    return out.reset_index(drop=True)
+    return out.reset_index()  # keeps _cluster as a column
