@@ -87,8 +87,6 @@ def test_totals_mostly_reconcile(cleaned):
     assert (rec["diff_total"].abs() <= 0.10).sum() >= 25
 
 
-@pytest.mark.xfail(strict=True, reason="Iraq is under-coded: 26 of the 32 attacks the Pentagon "
-                   "counted by 21 Nov 2023 (data/raw/README.md, known gaps)")
 def test_seed_figures_21_november(cleaned):
     """By 21 November 2023: 32 attacks in Iraq and 34 in Syria, each within 10 %."""
     rec = _reconciliation(cleaned).set_index("count_through").loc["2023-11-21"]

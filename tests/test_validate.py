@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -43,3 +44,35 @@ def test_schema_rejects_bad_events():
         validate_events(bad)
     with pytest.raises(pa.errors.SchemaErrors):
         event_schema().validate(ev.assign(weapon_class="catapult"), lazy=True)
+
+
+def test_vectorised_check_fails_the_same_rows_as_pandera():
+    """check_frame (used on the hot path) and the pandera schema reject exactly the same rows."""
+    import pandera.pandas as pa
+
+    from analysis import clean_incidents
+    from analysis.validate import check_frame
+
+    n = 12
+    ev = clean_incidents(pd.DataFrame({
+        "event_id": [f"E{i}" for i in range(n)], "date": "2023-10-18", "country": "Iraq",
+        "location": "Harir", "actor": "x", "target": "y", "casualties": "2 killed, 3 injured",
+        "sources": [f"a 2023-10-18 https://a/{i}" for i in range(n)]})).events
+    bad = ev.copy()
+    bad.loc[1, "killed_low"] = 5  # low above best
+    bad.loc[2, "killed_best"] = -1  # negative
+    bad.loc[3, "weapon_class"] = "catapult"  # not an allowed value
+    bad.loc[4, "country_iso3"] = "iq"  # pattern
+    bad.loc[5, "date_end"] = pd.Timestamp("2023-10-01")  # before the start
+    bad.loc[6, "latitude"] = 95.0  # out of range
+    bad.loc[7, "event_id"] = ""  # too short
+    bad.loc[8, "confirmed_by_us"] = "maybe"
+    bad.loc[9, "n_sources"] = 0
+    _, codes, messages = check_frame(bad)
+    with pytest.raises(pa.errors.SchemaErrors) as err:
+        event_schema().validate(bad, lazy=True)
+    by_pandera = set(err.value.failure_cases["index"].dropna().astype(int))
+    assert set(np.flatnonzero(codes.to_numpy() == "schema")) == by_pandera == set(range(1, 10))
+    assert "killed_low_not_above_best" in messages.iloc[1]
+    assert "weapon_class: fails isin" in messages.iloc[3]
+    assert (messages.iloc[[0, 10, 11]] == "").all()

@@ -51,7 +51,7 @@ def parse_source_text(text: str) -> SourceReading:
         if not item:
             continue
         url = _URL.search(item)
-        key = url[0].rstrip(".,)") if url else item.casefold()
+        key = url[0].rstrip(".,)") if url else item.lower()
         if key in seen:
             continue
         seen.add(key)
@@ -73,25 +73,39 @@ def parse_source_text(text: str) -> SourceReading:
                          min(dates) if dates else "", without_url, undated)
 
 
-def _valid_days(days: pd.Series) -> pd.Series:
-    """ISO day strings that are real calendar days, as dates; anything else missing."""
-    uniques = days.dropna().unique()
-    ok = {}
-    for d in uniques:
-        try:
-            ok[d] = dt.date.fromisoformat(d).isoformat()
-        except ValueError:  # 2023-02-30 is no publication date
-            continue
-    return days.map(ok)
+def _as_arrow_text(values: pd.Series):
+    import pyarrow as pa
+
+    arr = values.array
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        return pa.chunked_array(arr._pa_array).combine_chunks().cast(pa.large_string())
+    return pa.array(values.fillna("").to_numpy(dtype=object), type=pa.large_string())
+
+
+def _str_series(arr, index: pd.Index) -> pd.Series:
+    """A pandas ``str`` column over an Arrow string array (no copy into Python objects)."""
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string()), dtype=_STR),
+                     index=index)
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _sep(text: str):
+    import pyarrow as pa
+
+    return pa.scalar(text, pa.large_string())
 
 
 def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
 
-    Vectorised over all items of all rows (sources cells are nearly all distinct, so parsing
-    each distinct value once would not help); :func:`parse_source_text` reads one cell the same
-    way. Nothing in the cell is changed, so nothing is logged; flags say what a reviewer should
-    check.
+    Vectorised with Arrow's string kernels over all items of all rows (sources cells are nearly
+    all distinct, so parsing each distinct value once would not help); :func:`parse_source_text`
+    reads one cell the same way, and a test holds the two to the same answers. Nothing in the
+    cell is changed, so nothing is logged; flags say what a reviewer should check.
 
     Examples
     --------
@@ -102,49 +116,58 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
     >>> out[["n_sources", "problem_codes"]].values.tolist()
     [[1, ''], [0, 'missing_sources']]
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n_rows = len(frame)
-    text = frame[column].astype("str").fillna("")
-    items = text.str.split(";").explode().str.strip()
-    items = items[items.notna() & (items != "")]
-    row = items.index.to_numpy() if n_rows else np.array([], dtype=int)
-    pos = frame.index.get_indexer(row) if len(row) else np.array([], dtype=int)
-    url = items.str.extract(r"(https?://\S+)", expand=False).str.rstrip(".,)")
-    outside = items.str.replace(r"https?://\S+", " ", regex=True)
-    day = outside.str.extract(r"(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[^0-9]|$)",
-                              expand=False)
-    day = _valid_days(day.astype(object).where(day.notna(), None))
-    key = url.where(url.notna(), items.str.casefold())
-    first = ~pd.DataFrame({"pos": pos, "key": key.to_numpy(object)}).duplicated().to_numpy()
-    item_arr = items.to_numpy(object)[first]
-    url_arr = url.to_numpy(object)[first]
-    pos_kept = pos[first]
-    starts = np.flatnonzero(np.r_[True, pos_kept[1:] != pos_kept[:-1]]) if len(pos_kept) else (
-        np.array([], dtype=int))
-    ends = np.r_[starts[1:], len(pos_kept)] if len(pos_kept) else starts
-    source_list = np.full(n_rows, "", dtype=object)
-    source_urls = np.full(n_rows, "", dtype=object)
-    for a, b in zip(starts, ends, strict=True):
-        r = pos_kept[a]
-        source_list[r] = "; ".join(item_arr[a:b])
-        source_urls[r] = " ".join(u for u in url_arr[a:b] if isinstance(u, str))
-    n = np.bincount(pos_kept, minlength=n_rows).astype("int64") if n_rows else np.zeros(
-        0, dtype="int64")
+    lists = pc.split_pattern(_as_arrow_text(frame[column]), ";")
+    counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    items = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    row = np.repeat(np.arange(n_rows), counts)
+    nonempty = pc.not_equal(items, "").to_numpy(zero_copy_only=False)
+    items = items.filter(pa.array(nonempty))
+    row = row[nonempty]
+    url = pc.struct_field(pc.extract_regex(items, r"(?P<u>https?://[^ \t\n\r\f\v]+)"), [0])
+    url = pc.utf8_rtrim(url, characters=".,)")
+    has_url = pc.is_valid(url).to_numpy(zero_copy_only=False)
+    outside = pc.replace_substring_regex(items, r"https?://[^ \t\n\r\f\v]+", " ")
+    day = pc.struct_field(pc.extract_regex(
+        outside, r"(?:^|[^0-9])(?P<d>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[^0-9]|$)"), [0])
+    stamp = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
+    real = pc.equal(pc.strftime(stamp, format="%Y-%m-%d"), day)  # 2023-02-30 is no day
+    stamp = pc.if_else(pc.fill_null(real, False), stamp, pa.scalar(None, pa.timestamp("s")))
+    # one item per source: the first of the items of a row with the same URL (or the same text)
+    key = pc.if_else(pc.is_valid(url), url, pc.utf8_lower(items))
+    key_id = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False).astype("int64")
+    first = ~pd.Series(row * (int(key_id.max()) + 1 if len(key_id) else 1) + key_id
+                       ).duplicated().to_numpy()
+    if not first.all():
+        items, url, stamp = (a.filter(pa.array(first)) for a in (items, url, stamp))
+        row, has_url = row[first], has_url[first]
+    n = np.bincount(row, minlength=n_rows).astype("int64")
+    offsets = pa.array(np.r_[0, np.cumsum(n)].astype("int64"))
+    source_list = pc.binary_join(pa.LargeListArray.from_arrays(offsets, items), _sep("; "))
+    urls = url.filter(pa.array(has_url))
+    url_offsets = pa.array(np.r_[0, np.cumsum(np.bincount(row[has_url], minlength=n_rows))]
+                           .astype("int64"))
+    source_urls = pc.binary_join(pa.LargeListArray.from_arrays(url_offsets, urls), _sep(" "))
     without_url = np.zeros(n_rows, dtype=bool)
+    without_url[row[~has_url]] = True
+    dated = pc.is_valid(stamp).to_numpy(zero_copy_only=False)
     undated = np.zeros(n_rows, dtype=bool)
-    without_url[pos_kept[pd.isna(url_arr)]] = True
-    day_kept = day.to_numpy(object)[first]
-    undated[pos_kept[pd.isna(day_kept)]] = True
-    earliest = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
-    if len(pos_kept):
-        dated = ~pd.isna(day_kept)
-        mins = pd.Series(pd.to_datetime(day_kept[dated], format="%Y-%m-%d"), dtype=
-                         "datetime64[s]").groupby(pos_kept[dated]).min()
-        earliest.iloc[mins.index.to_numpy()] = mins.to_numpy()
+    undated[row[~dated]] = True
+    earliest = np.full(n_rows, np.datetime64("NaT"), dtype="datetime64[s]")
+    if dated.any():
+        days = stamp.filter(pa.array(dated)).to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        order = np.lexsort((days, row[dated]))  # per row, its earliest day comes first
+        rows_sorted = row[dated][order]
+        head = np.r_[True, rows_sorted[1:] != rows_sorted[:-1]]
+        earliest[rows_sorted[head]] = days[order][head]
     out = frame.assign(
-        source_list=pd.Series(source_list, index=frame.index, dtype=object),
-        source_urls=pd.Series(source_urls, index=frame.index, dtype=object),
+        source_list=_str_series(source_list, frame.index),
+        source_urls=_str_series(source_urls, frame.index),
         n_sources=pd.Series(n, index=frame.index, dtype="int64"),
-        source_date_earliest=earliest,
+        source_date_earliest=pd.Series(earliest, index=frame.index),
     )
     flags = append_code(out[FLAGS], without_url & (n > 0), "source_without_url")
     flags = append_code(flags, undated & (n > 0), "source_undated")
