@@ -44,6 +44,29 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: _escape(frame[c]) for c in frame.columns if _is_text(frame[c])})
 
 
+def _arrow_text(s: pd.Series):
+    """A text column as an Arrow string array with formula triggers escaped (all in Arrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(s.dtype, pd.CategoricalDtype):  # escape the few categories, keep the codes
+        cats = _arrow_text(pd.Series(s.cat.categories.astype(str)))
+        codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes == -1).to_numpy())
+        return pc.take(cats, codes)
+    arr = s.array
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        values = pa.chunked_array(arr._pa_array).cast(pa.string())
+    else:
+        try:
+            values = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates among the text
+            values = pa.array(s.astype("str"), type=pa.string(), from_pandas=True)
+    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")
+    if not pc.any(risky).as_py():
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+
+
 def _arrow_table(frame: pd.DataFrame):
     """The frame as a pyarrow table for CSV: text escaped, dates as dates, nullable ints kept."""
     import pyarrow as pa
@@ -52,13 +75,15 @@ def _arrow_table(frame: pd.DataFrame):
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s):
-            days = s.dt.normalize()
-            if (days == s).all() or s.isna().all():
-                arrays.append(pa.array(s.dt.date, type=pa.date32(), from_pandas=True))
+            missing = s.isna().to_numpy()
+            values = s.to_numpy(dtype="datetime64[s]")
+            days = values.astype("datetime64[D]")
+            if (days[~missing] == values[~missing]).all():
+                arrays.append(pa.array(days, type=pa.date32(), mask=missing))
             else:
                 arrays.append(pa.array(s.dt.strftime("%Y-%m-%d %H:%M:%S"), from_pandas=True))
         elif _is_text(s):
-            arrays.append(pa.array(_escape(s), type=pa.string(), from_pandas=True))
+            arrays.append(_arrow_text(s))
         else:
             arrays.append(pa.array(s, from_pandas=True))
         names.append(str(col))

@@ -60,31 +60,46 @@ def _join_unique(values) -> str:
     return " | ".join(dict.fromkeys(str(v) for v in values if str(v)))
 
 
+def _group_ids(columns: list[pd.Series]) -> np.ndarray:
+    """One integer id per distinct combination of ``columns`` (missing values form a group),
+    in order of first appearance: the columns are factorized and their codes combined."""
+    ids = np.zeros(len(columns[0]) if columns else 0, dtype="int64")
+    for col in columns:
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        ids = ids * (len(uniques) + 1) + codes
+        ids = pd.factorize(ids)[0].astype("int64")  # keep the combined ids small
+    return ids
+
+
 def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
     """Cluster id per row, and per row whether it shares its key with an event it was not merged with."""
-    gid = rows.groupby(["source_file", "source_sheet", "event_id"], sort=False).ngroup().to_numpy()
+    gid = _group_ids([rows["source_file"], rows["source_sheet"], rows["event_id"]])
     possible_dup = np.zeros(len(rows), dtype=bool)
     if not match or rows.empty:
         return gid, possible_dup
-    first = rows.assign(_gid=gid).drop_duplicates("_gid")
+    _, first_at = np.unique(gid, return_index=True)
+    first = rows.iloc[first_at][[*match, "source_file"]].assign(_gid=gid[first_at])
     keys = first[list(match)]
     usable = keys.notna().all(axis=1) & (first["_site_key"] != "") & (first["actor"] != "unknown")
     first = first.loc[usable]
     if first.empty:
         return gid, possible_dup
-    key_id = first.groupby(list(match), sort=False).ngroup()
-    stats = pd.DataFrame({"key": key_id.to_numpy(), "gid": first["_gid"].to_numpy(),
-                          "file": first["source_file"].to_numpy()})
-    n_groups = stats.groupby("key")["gid"].transform("size")
-    n_files = stats.groupby("key")["file"].transform("nunique")
+    key_id = _group_ids([first[c] for c in match])
+    file_id = _group_ids([first["source_file"]])
+    g = first["_gid"].to_numpy()
+    n_groups = np.bincount(key_id)
+    n_files = np.bincount(np.unique(key_id * (file_id.max() + 1) + file_id) // (file_id.max() + 1),
+                          minlength=len(n_groups))
     merge_ok = (n_groups > 1) & (n_groups == n_files)
-    target = stats.groupby("key")["gid"].transform("min")
-    remap = dict(zip(stats.loc[merge_ok, "gid"], target[merge_ok], strict=True))
-    dup_gids = set(stats.loc[(n_groups > 1) & ~merge_ok, "gid"])
-    cluster = pd.Series(gid).map(remap).fillna(pd.Series(gid)).to_numpy(dtype=gid.dtype) if remap \
-        else gid
-    if dup_gids:
-        possible_dup = np.isin(gid, list(dup_gids))
+    target = np.full(len(n_groups), np.iinfo("int64").max)
+    np.minimum.at(target, key_id, g)
+    remap = np.arange(int(gid.max()) + 1 if len(gid) else 0)
+    ok = merge_ok[key_id]
+    remap[g[ok]] = target[key_id[ok]]
+    cluster = remap[gid]
+    dup = (n_groups > 1)[key_id] & ~ok
+    if dup.any():
+        possible_dup = np.isin(gid, g[dup])
     return cluster, possible_dup
 
 
@@ -117,7 +132,13 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     >>> ev.loc[0, "injured_high"] is pd.NA, ev.loc[0, "conflicts"]
     (True, 'injured_best: 34 | 40')
     """
-    rows = rows.assign(_pos=rows.index).sort_values("_pos", kind="stable").reset_index(drop=True)
+    keep = [c for c in dict.fromkeys([*EVENT_COLUMNS, *_JOINED, "source_file", "source_sheet",
+                                      "source_row", "_site_key", *(match_across_files or ())])
+            if c in rows]
+    rows = rows[keep].assign(_pos=rows.index)  # only what events need: fewer columns to move
+    if not rows.index.is_monotonic_increasing:
+        rows = rows.sort_index(kind="stable")
+    rows = rows.reset_index(drop=True)
     if "_site_key" not in rows:
         rows = rows.assign(_site_key=np.where(rows["site_id"] != "", rows["site_id"],
                                               rows["site"].str.casefold()))
@@ -128,14 +149,26 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         flags[possible_dup] = np.where(flags[possible_dup] == "", "possible_duplicate",
                                        flags[possible_dup] + "; possible_duplicate")
         rows = rows.assign(**{FLAGS: flags})
-    size = rows.groupby("_cluster")["_cluster"].transform("size").to_numpy()
-    single = rows.loc[size == 1]
-    events = [single.assign(n_reports=1, raw_rows=single["_row_key"], conflicts="")]
-    multi = rows.loc[size > 1]
-    if not multi.empty:
-        events.append(_merge_multi(multi))
-    out = pd.concat(events, ignore_index=True).sort_values(["date_start", "_pos"], kind="stable")
-    out = out.reset_index(drop=True)
+    n_reports = np.bincount(cluster) if len(cluster) else np.zeros(0, dtype="int64")
+    is_multi = n_reports[cluster] > 1
+    _, first_at = np.unique(cluster, return_index=True)  # rows are in input order
+    date_start = rows["date_start"].to_numpy(dtype="datetime64[s]", copy=True)[first_at]
+    multi = _merge_multi(rows.loc[is_multi]) if is_multi.any() else None
+    if multi is not None:
+        at = np.searchsorted(cluster[first_at], multi["_cluster"].to_numpy())
+        date_start[at] = multi["date_start"].to_numpy(dtype="datetime64[s]")
+    order = np.lexsort((first_at, date_start))  # by date, then input order (NaT last)
+    out = rows.iloc[first_at[order]].reset_index(drop=True)
+    out = out.assign(n_reports=n_reports[out["_cluster"].to_numpy()].astype("int64"),
+                     raw_rows=out["_row_key"], conflicts="")
+    if multi is not None:
+        where = pd.Index(out["_cluster"].to_numpy()).get_indexer(multi["_cluster"].to_numpy())
+        for col in multi.columns:
+            if col in out and col != "_cluster":
+                dtype = out[col].dtype
+                values = out[col].array.copy()
+                values[where] = multi[col].astype(dtype).array
+                out[col] = pd.Series(values, index=out.index, dtype=dtype)  # no re-inference
     dup_id = out["event_id"].duplicated(keep=False)
     if dup_id.any():
         stems = out["source_file"].map(lambda f: Path(str(f)).stem)
@@ -144,9 +177,10 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         if still.any():  # same file name and id in two sheets of a workbook
             out.loc[still, "event_id"] = out.loc[still, "event_id"] + "[" + out.loc[
                 still, "source_sheet"] + "]"
-    by_cluster = pd.Series(out["event_id"].to_numpy(object), index=out["_cluster"].to_numpy())
-    members = pd.Series(by_cluster.reindex(rows["_cluster"].to_numpy()).to_numpy(object),
-                        index=rows["_pos"].to_numpy(), name="event_id").sort_index()
+    event_of_cluster = np.empty(len(n_reports), dtype=object)
+    event_of_cluster[out["_cluster"].to_numpy()] = out["event_id"].to_numpy(object)
+    members = pd.Series(event_of_cluster[cluster], index=rows["_pos"].to_numpy(),
+                        name="event_id")
     return out[EVENT_COLUMNS], members
 
 

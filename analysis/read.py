@@ -154,11 +154,44 @@ def _csv_records_slow(text: str) -> tuple[pd.DataFrame, np.ndarray]:
 _Part = tuple[str, list[str], pd.DataFrame, np.ndarray, np.ndarray]
 
 
+def _csv_records_arrow(data: bytes, text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed); ``None``
+    when it cannot read the file as a rectangle (ragged rows), so the caller falls back."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = next(csv.reader(io.StringIO(text, newline="")), None)  # reads the header only
+    if not first:
+        return None
+    names = [f"f{i}" for i in range(len(first))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    frame = table.to_pandas()
+    header = [str(h) for h in frame.iloc[0].tolist()]
+    if header != first:  # the two parsers disagree on the header: use the careful path
+        return None
+    rows = frame.iloc[1:].reset_index(drop=True)
+    rows.columns = range(rows.shape[1])
+    return header, rows, np.full(len(rows), "", dtype=object)
+
+
 def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
-    text = _decode(path.read_bytes(), file, encoding)
+    data = path.read_bytes()
+    text = _decode(data, file, encoding)
     if not text.strip():
         raise InputError("file is empty: no header row", file=file)
-    header, rows, extra = _csv_records(text, file)
+    fast = None
+    if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        fast = _csv_records_arrow(data, text)
+    header, rows, extra = fast if fast is not None else _csv_records(text, file)
     source_row = np.arange(2, len(rows) + 2, dtype="int64")
     return [("", header, rows, extra, source_row)]
 
@@ -336,12 +369,11 @@ def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: 
         "source_sheet": pd.Series(sheet, index=rows.index, dtype=object),
         "source_row": pd.Series(source_row, index=rows.index),
     }
-    for col in columns["column"]:
-        data[col] = rows[col].astype(object) if col in rows else pd.Series("", index=rows.index,
-                                                                             dtype=object)
+    for col in columns["column"]:  # cells keep the reader's text dtype: no copies into objects
+        data[col] = rows[col] if col in rows else pd.Series("", index=rows.index, dtype=object)
     for col in rows.columns:
         if col not in data:
-            data[col] = rows[col].astype(object)
+            data[col] = rows[col]
     frame = pd.DataFrame(data)
     issue, detail = _structure(frame, names, header, extra)
     return frame.assign(_read_issue=issue, _read_detail=detail, _merged_cells=merged,
@@ -352,21 +384,31 @@ def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: 
                ) -> tuple[np.ndarray, np.ndarray]:
     """Mark blank rows, repeated header rows and rows with cells beyond the header.
 
-    Vectorised: each column is compared as a whole (pyarrow string kernels), not cell by cell.
+    Vectorised (pyarrow string kernels), column by column, and each column only on the rows
+    still in question (after the first column almost none are).
     """
     n = len(frame)
-    blank = np.ones(n, dtype=bool)
-    header_like = np.ones(n, dtype=bool)
+    cand = np.arange(n)  # rows that may still be blank or a repeated header
+    blank_c = np.ones(n, dtype=bool)
+    header_c = np.ones(n, dtype=bool)
     for name, head in zip(names, header, strict=False):
-        cells = frame[name].astype("str")
+        if not len(cand):
+            break
+        cells = frame[name].iloc[cand].astype("str")
         stripped = cells.str.strip()
         empty = (stripped == "").to_numpy(dtype=bool)
         key = stripped.str.lower()
         for char in (" ", "_", "-", "\t"):  # literal replacements: far faster than a regex
             key = key.str.replace(char, "", regex=False)
         same = (key == _header_key(head)).to_numpy(dtype=bool)
-        blank &= empty
-        header_like &= same | empty
+        blank_c &= empty
+        header_c &= same | empty
+        keep = blank_c | header_c  # only these rows are looked at in the next column
+        cand, blank_c, header_c = cand[keep], blank_c[keep], header_c[keep]
+    blank = np.zeros(n, dtype=bool)
+    header_like = np.zeros(n, dtype=bool)
+    blank[cand[blank_c]] = True
+    header_like[cand[header_c]] = True
     header_like &= ~blank
     has_extra = extra != ""
     blank &= ~has_extra
