@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._arrow import str_series, to_arrow_text
+
 __all__ = ["escape_formulas", "write_csv", "write_excel", "write_outputs"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,12 +27,8 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _escape(text: pd.Series) -> pd.Series:
-    """Vectorised: prefix ``'`` where a text value starts with a trigger character."""
-    s = text.astype("str")
-    risky = s.str.startswith(_TRIGGERS).fillna(False).to_numpy(dtype=bool)
-    if not risky.any():
-        return s
-    return s.where(~risky, "'" + s)
+    """Prefix ``'`` where a text value starts with a trigger character (see :func:`_arrow_text`)."""
+    return str_series(_arrow_text(text), text.index)
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +43,8 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _arrow_text(s: pd.Series):
-    """A text column as an Arrow string array with formula triggers escaped (all in Arrow)."""
+    """A text column as an Arrow string array, a value that starts with one of ``_TRIGGERS``
+    prefixed with ``'`` (all in Arrow)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -53,18 +52,12 @@ def _arrow_text(s: pd.Series):
         cats = _arrow_text(pd.Series(s.cat.categories.astype(str)))
         codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes == -1).to_numpy())
         return pc.take(cats, codes)
-    arr = s.array
-    if isinstance(arr, pd.arrays.ArrowStringArray):
-        values = pa.chunked_array(arr._pa_array).cast(pa.string())
-    else:
-        try:
-            values = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates among the text
-            values = pa.array(s.astype("str"), type=pa.string(), from_pandas=True)
-    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")
+    values = to_arrow_text(s)
+    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")  # the _TRIGGERS
     if not pc.any(risky).as_py():
         return values
-    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+    quote, sep = pa.scalar("'", values.type), pa.scalar("", values.type)
+    return pc.if_else(risky, pc.binary_join_element_wise(quote, values, sep), values)
 
 
 def _arrow_table(frame: pd.DataFrame):

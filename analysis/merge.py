@@ -23,7 +23,7 @@ import pandas as pd
 
 from .clean._log import FLAGS
 from .clean.sources import parse_source_text
-from .validate import EVENT_COLUMNS
+from .validate import EVENT_COLUMNS, as_schema_types
 
 __all__ = ["merge_reports", "merge_with_members", "row_keys", "MATCH_ACROSS_FILES"]
 
@@ -88,8 +88,8 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.nda
     file_id = _group_ids([first["source_file"]])
     g = first["_gid"].to_numpy()
     n_groups = np.bincount(key_id)
-    n_files = np.bincount(np.unique(key_id * (file_id.max() + 1) + file_id) // (file_id.max() + 1),
-                          minlength=len(n_groups))
+    key_file_pairs = np.unique(np.c_[key_id, file_id], axis=0)
+    n_files = np.bincount(key_file_pairs[:, 0], minlength=len(n_groups))
     merge_ok = (n_groups > 1) & (n_groups == n_files)
     target = np.full(len(n_groups), np.iinfo("int64").max)
     np.minimum.at(target, key_id, g)
@@ -181,7 +181,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     event_of_cluster[out["_cluster"].to_numpy()] = out["event_id"].to_numpy(object)
     members = pd.Series(event_of_cluster[cluster], index=rows["_pos"].to_numpy(),
                         name="event_id")
-    return out[EVENT_COLUMNS], members
+    return as_schema_types(out[EVENT_COLUMNS]), members
 
 
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:

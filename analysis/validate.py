@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pandera is imported only when validation runs
     import pandera.pandas as pa
 
 __all__ = ["event_schema", "validate_rows", "validate_events", "codebook_markdown",
-           "check_frame", "EVENT_COLUMNS", "PRECISIONS", "GEO_PRECISIONS"]
+           "check_frame", "as_schema_types", "EVENT_COLUMNS", "PRECISIONS", "GEO_PRECISIONS"]
 
 PRECISIONS = ["day", "range", "week", "month"]
 GEO_PRECISIONS = ["site", "town", "region", "country", ""]
@@ -145,6 +145,14 @@ def _coerce(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype(dtype)
 
 
+def as_schema_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text column of the schema as pandas ``str`` (the steps build some as
+    Python objects; the event table's text columns all have one dtype)."""
+    text = [name for name, dtype, *_ in _SPEC
+            if dtype == "str" and name in frame and frame[name].dtype != "str"]
+    return frame.assign(**{c: frame[c].astype("str") for c in text}) if text else frame
+
+
 def check_frame(frame: pd.DataFrame, *, rows: bool = False
                 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Check ``frame`` against the schema with vectorised column operations.
@@ -182,7 +190,7 @@ def check_frame(frame: pd.DataFrame, *, rows: bool = False
                 codes, uniques = pd.factorize(col)
                 ok_u = pd.Series(uniques, dtype=object).map(
                     lambda v, rx=re.compile(value): bool(rx.match(str(v)))).to_numpy(dtype=bool)
-                bad = present & ~np.append(ok_u, True)[codes]
+                bad = present & ~np.append(ok_u, True)[codes]  # code -1 (missing) -> True
                 label = f"str_matches({value!r})"
             elif key in ("ge", "le"):
                 values = col.to_numpy(dtype="float64", na_value=np.nan)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .._arrow import str_series, to_arrow_text
 from ._log import FLAGS, append_code, empty_changes, problem
 
 __all__ = ["parse_source_text", "parse_sources", "SourceReading"]
@@ -73,26 +74,6 @@ def parse_source_text(text: str) -> SourceReading:
                          min(dates) if dates else "", without_url, undated)
 
 
-def _as_arrow_text(values: pd.Series):
-    import pyarrow as pa
-
-    arr = values.array
-    if isinstance(arr, pd.arrays.ArrowStringArray):
-        return pa.chunked_array(arr._pa_array).combine_chunks().cast(pa.large_string())
-    return pa.array(values.fillna("").to_numpy(dtype=object), type=pa.large_string())
-
-
-def _str_series(arr, index: pd.Index) -> pd.Series:
-    """A pandas ``str`` column over an Arrow string array (no copy into Python objects)."""
-    import pyarrow as pa
-
-    return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string()), dtype=_STR),
-                     index=index)
-
-
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
 def _sep(text: str):
     import pyarrow as pa
 
@@ -120,7 +101,7 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
     import pyarrow.compute as pc
 
     n_rows = len(frame)
-    lists = pc.split_pattern(_as_arrow_text(frame[column]), ";")
+    lists = pc.split_pattern(to_arrow_text(frame[column], missing_as_empty=True), ";")
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
     items = pc.utf8_trim_whitespace(pc.list_flatten(lists))
     row = np.repeat(np.arange(n_rows), counts)
@@ -164,8 +145,8 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
         head = np.r_[True, rows_sorted[1:] != rows_sorted[:-1]]
         earliest[rows_sorted[head]] = days[order][head]
     out = frame.assign(
-        source_list=_str_series(source_list, frame.index),
-        source_urls=_str_series(source_urls, frame.index),
+        source_list=str_series(source_list, frame.index),
+        source_urls=str_series(source_urls, frame.index),
         n_sources=pd.Series(n, index=frame.index, dtype="int64"),
         source_date_earliest=pd.Series(earliest, index=frame.index),
     )

@@ -1,0 +1,39 @@
+"""Text columns between pandas and Arrow without copies into Python objects where possible.
+
+Shared by the steps and the writer that work on whole text columns with Arrow's kernels.
+pyarrow is imported only when these are called.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: pandas' default text dtype (Arrow-backed, NaN for missing), as the reader produces it.
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def to_arrow_text(values: pd.Series, *, missing_as_empty: bool = False):
+    """``values`` as one Arrow large_string array: zero-copy for Arrow-backed text; object
+    columns are converted (any non-text cell through ``str``). Missing cells stay null unless
+    ``missing_as_empty``."""
+    import pyarrow as pa
+
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        arr = pa.array(values.array)  # the public Arrow protocol: no copy
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        arr = arr.cast(pa.large_string())
+    else:
+        try:
+            arr = pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates among the text
+            arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+    return arr.fill_null("") if missing_as_empty else arr
+
+
+def str_series(arr, index: pd.Index) -> pd.Series:
+    """A pandas ``str`` column over an Arrow string array (no copy into Python objects)."""
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string()), dtype=STR),
+                     index=index)
