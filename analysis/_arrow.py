@@ -37,3 +37,18 @@ def str_series(arr, index: pd.Index) -> pd.Series:
 
     return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string()), dtype=STR),
                      index=index)
+
+
+def as_str(values: pd.Series) -> pd.Series:
+    """A text column as pandas ``str``; a ``category`` column through Arrow (its categories
+    taken by its codes), so no Python string is made per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == "str":
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = to_arrow_text(pd.Series(values.cat.categories, dtype=object))
+        codes = values.cat.codes.to_numpy()
+        return str_series(pc.take(cats, pa.array(codes, mask=codes < 0)), values.index)
+    return values.astype("str")

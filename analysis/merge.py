@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .clean._log import FLAGS
+from .clean._log import FLAGS, append_code, factorize_text, text_column
 from .clean.sources import parse_source_text
 from .validate import EVENT_COLUMNS, as_schema_types
 
@@ -43,12 +43,12 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     ...                        "source_row": [2, 5]})).tolist()
     ['a.csv:2', 'b.xlsx[S1]:5']
     """
-    sheet = frame["source_sheet"].fillna("").astype("str")
+    sheet = frame["source_sheet"].astype("str").fillna("")
     label = frame["source_file"].astype("str")
     has_sheet = (sheet != "").to_numpy(dtype=bool)
     if has_sheet.any():
         label = label.where(~has_sheet, label + "[" + sheet + "]")
-    return (label + ":" + frame["source_row"].astype("str")).astype(object)
+    return label + ":" + frame["source_row"].astype("str")
 
 
 def _union_items(values, sep: str = "; ") -> str:
@@ -140,15 +140,11 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         rows = rows.sort_index(kind="stable")
     rows = rows.reset_index(drop=True)
     if "_site_key" not in rows:
-        rows = rows.assign(_site_key=np.where(rows["site_id"] != "", rows["site_id"],
-                                              rows["site"].str.casefold()))
+        rows = rows.assign(_site_key=_site_keys(rows))
     cluster, possible_dup = _clusters(rows, match_across_files)
     rows = rows.assign(_cluster=cluster, _row_key=row_keys(rows))
     if possible_dup.any():
-        flags = rows[FLAGS].to_numpy(object, copy=True)
-        flags[possible_dup] = np.where(flags[possible_dup] == "", "possible_duplicate",
-                                       flags[possible_dup] + "; possible_duplicate")
-        rows = rows.assign(**{FLAGS: flags})
+        rows = rows.assign(**{FLAGS: append_code(rows[FLAGS], possible_dup, "possible_duplicate")})
     n_reports = np.bincount(cluster) if len(cluster) else np.zeros(0, dtype="int64")
     is_multi = n_reports[cluster] > 1
     _, first_at = np.unique(cluster, return_index=True)  # rows are in input order
@@ -158,7 +154,9 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         at = np.searchsorted(cluster[first_at], multi["_cluster"].to_numpy())
         date_start[at] = multi["date_start"].to_numpy(dtype="datetime64[s]")
     order = np.lexsort((first_at, date_start))  # by date, then input order (NaT last)
-    out = rows.iloc[first_at[order]].reset_index(drop=True)
+    take_cols = [c for c in dict.fromkeys([*EVENT_COLUMNS, "_cluster", "_row_key", "source_file",
+                                           "source_sheet"]) if c in rows]
+    out = as_schema_types(rows[take_cols].iloc[first_at[order]].reset_index(drop=True))
     out = out.assign(n_reports=n_reports[out["_cluster"].to_numpy()].astype("int64"),
                      raw_rows=out["_row_key"], conflicts="")
     if multi is not None:
@@ -171,17 +169,33 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
                 out[col] = pd.Series(values, index=out.index, dtype=dtype)  # no re-inference
     dup_id = out["event_id"].duplicated(keep=False)
     if dup_id.any():
-        stems = out["source_file"].map(lambda f: Path(str(f)).stem)
+        stems = out["source_file"].astype("str").map(lambda f: Path(str(f)).stem)
         out.loc[dup_id, "event_id"] = stems[dup_id] + ":" + out.loc[dup_id, "event_id"]
         still = out["event_id"].duplicated(keep=False)
         if still.any():  # same file name and id in two sheets of a workbook
             out.loc[still, "event_id"] = out.loc[still, "event_id"] + "[" + out.loc[
-                still, "source_sheet"] + "]"
-    event_of_cluster = np.empty(len(n_reports), dtype=object)
-    event_of_cluster[out["_cluster"].to_numpy()] = out["event_id"].to_numpy(object)
-    members = pd.Series(event_of_cluster[cluster], index=rows["_pos"].to_numpy(),
-                        name="event_id")
+                still, "source_sheet"].astype("str") + "]"
+    event_of_cluster = np.empty(len(n_reports), dtype="int64")
+    event_of_cluster[out["_cluster"].to_numpy()] = np.arange(len(out))
+    ids = pd.Index(out["event_id"], dtype="str")
+    if ids.is_unique:  # the event ids as categories, each row's event as a code
+        member_ids = pd.Categorical.from_codes(event_of_cluster[cluster], categories=ids)
+    else:  # pragma: no cover - two files of one name in different folders share an id
+        member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]
+    members = pd.Series(member_ids, index=rows["_pos"].to_numpy(), name="event_id")
     return as_schema_types(out[EVENT_COLUMNS]), members
+
+
+def _site_keys(rows: pd.DataFrame) -> pd.Series:
+    """The gazetteer id of a known site, else its name case-folded (worked out per distinct
+    pair)."""
+    sid_codes, sid_u = factorize_text(rows["site_id"])
+    site_codes, site_u = factorize_text(rows["site"])
+    pair = sid_codes.astype("int64") * max(len(site_u), 1) + site_codes
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    keys = [sid_u[p // max(len(site_u), 1)] or site_u[p % max(len(site_u), 1)].casefold()
+            for p in pairs]
+    return text_column(keys, inverse.reshape(-1), rows.index)
 
 
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .clean._log import CHANGE_COLUMNS, FLAGS, PROBLEM_CODES, PROBLEM_MESSAGES, empty_changes
+from ._arrow import as_str
+from .clean._log import (
+    CHANGE_COLUMNS,
+    FLAGS,
+    PROBLEM_CODES,
+    PROBLEM_MESSAGES,
+    as_categorical,
+    changes_frame,
+    concat_changes,
+    empty_changes,
+)
+from .clean._log import append_code as add_flag
 from .clean._log import problem as add_problem
 from .clean.actors import normalise_actors, normalise_confirmation
 from .clean.casualties import parse_casualties
@@ -73,8 +84,11 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Quarantine blank, repeated-header and ragged rows; log cells filled from merged cells
     and cells read from Excel formulas."""
     issue = work["_read_issue"].to_numpy(object)
-    work = add_problem(work, issue != "", issue,
-                       ("row: " + work["_read_detail"].astype(str)).to_numpy(object))
+    has_issue = issue != ""
+    if has_issue.any():
+        detail = np.full(len(work), "", dtype=object)
+        detail[has_issue] = [f"row: {d}" for d in work["_read_detail"].to_numpy(object)[has_issue]]
+        work = add_problem(work, has_issue, issue, detail)
     logs = []
     formula = work["_formula_cells"].to_numpy(object) if "_formula_cells" in work else np.array(
         [""] * len(work), dtype=object)
@@ -92,12 +106,13 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "raw_value": text, "clean_value": work[col].iat[idx],
                              "rule": "excel_formula_stored_value", "_pos": work.index[idx]})
     if no_value.any():
-        work = work.assign(**{FLAGS: np.where(no_value, "excel_formula_without_value",
-                                              work[FLAGS])})
+        work = work.assign(**{FLAGS: add_flag(work[FLAGS], no_value,
+                                              "excel_formula_without_value")})
     merged = work["_merged_cells"].to_numpy(object)
     has = merged != ""
     if not has.any():
-        return work, pd.DataFrame(logs, columns=CHANGE_COLUMNS) if logs else empty_changes()
+        return work, changes_frame(pd.DataFrame(logs, columns=CHANGE_COLUMNS),
+                                   len(logs)) if logs else empty_changes()
     for idx in np.flatnonzero(has):
         for col in str(merged[idx]).split(";"):
             if col in work:
@@ -106,10 +121,8 @@ def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "source_row": work["source_row"].iat[idx], "column": col,
                              "raw_value": "", "clean_value": work[col].iat[idx],
                              "rule": "excel_merged_cell_filled", "_pos": work.index[idx]})
-    flags = work[FLAGS].to_numpy(object)
-    work = work.assign(**{FLAGS: np.where(has, np.where(flags == "", "merged_cells",
-                                                        flags + "; merged_cells"), flags)})
-    return work, pd.DataFrame(logs, columns=CHANGE_COLUMNS)
+    work = work.assign(**{FLAGS: add_flag(work[FLAGS], has, "merged_cells")})
+    return work, changes_frame(pd.DataFrame(logs, columns=CHANGE_COLUMNS), len(logs))
 
 
 def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
@@ -152,9 +165,10 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     >>> result.quarantine[["source_row", "reason"]].values.tolist()
     [[3, 'impossible_date']]
     """
-    raw = _as_raw(raw).reset_index(drop=True)  # positions 0..n-1 identify raw rows
+    raw = _compact(_as_raw(raw).reset_index(drop=True))  # positions 0..n-1 identify raw rows
     n_raw = len(raw)
-    work = raw.assign(**{FLAGS: "", PROBLEM_CODES: "", PROBLEM_MESSAGES: ""})
+    blank = as_categorical("", n_raw)
+    work = raw.assign(**{FLAGS: blank, PROBLEM_CODES: blank, PROBLEM_MESSAGES: blank})
     work = work.assign(**{f"{c}_raw": raw[c] for c in _KEEP_RAW})
     logs = []
     work, log = _structure(work)
@@ -177,28 +191,29 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
         work, log = step(work)
         logs.append(log)
     for col in ("notes", "coder"):
-        work = work.assign(**{col: work[col].fillna("").astype(object)})
+        if not isinstance(work[col].dtype, pd.CategoricalDtype):
+            work = work.assign(**{col: work[col].fillna("").astype("str")})
 
     bad = (work[PROBLEM_CODES] != "").to_numpy(bool)
     checked, codes, messages = validate_rows(work.loc[~bad])
-    schema_bad = codes != ""
-    failed = pd.Series(False, index=work.index)
-    failed.loc[schema_bad.index] = schema_bad.to_numpy()
-    quarantine_idx = work.index[bad | failed.to_numpy()]
-    reason = work[PROBLEM_CODES].copy()
-    message = work[PROBLEM_MESSAGES].copy()
-    reason.loc[codes.index[schema_bad]] = codes[schema_bad]
-    message.loc[messages.index[schema_bad]] = messages[schema_bad]
-    structural = work["_read_issue"] != ""  # a blank or header row is only that
-    reason = reason.mask(structural, work["_read_issue"])
-    message = message.mask(structural, "row: " + work["_read_detail"].astype(str))
+    schema_bad = (codes != "").to_numpy(bool)
+    failed = np.zeros(n_raw, dtype=bool)
+    failed[codes.index.to_numpy()[schema_bad]] = True  # the index is the raw position
+    quarantine_idx = work.index[bad | failed]
+    q = work.loc[quarantine_idx]
+    reason = pd.Series(q[PROBLEM_CODES].to_numpy(object), index=quarantine_idx)
+    message = pd.Series(q[PROBLEM_MESSAGES].to_numpy(object), index=quarantine_idx)
+    reason.loc[codes.index[schema_bad]] = codes[schema_bad].to_numpy(object)
+    message.loc[messages.index[schema_bad]] = messages[schema_bad].to_numpy(object)
+    structural = (q["_read_issue"] != "").to_numpy(bool)  # a blank or header row is only that
+    reason = reason.mask(structural, q["_read_issue"].to_numpy(object))
+    message = message.mask(structural, ("row: " + q["_read_detail"].astype(str)).to_numpy(object))
 
     events, members = merge_with_members(checked.loc[~checked.index.isin(quarantine_idx)],
                                          match_across_files=match_across_files)
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
     _check_accounting(n_raw, events, members, quarantine_idx)
-    changes = _attach_event_ids(pd.concat([empty_changes(), *logs], ignore_index=True),
-                                members, n_raw)
+    changes = _attach_event_ids(concat_changes(logs), members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
 
 
@@ -206,20 +221,45 @@ def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd
                 ) -> pd.DataFrame:
     cells = [c for c in raw.columns if not c.startswith("_") and c not in STRUCTURE_COLUMNS]
     q = raw.loc[idx, ["source_file", "source_sheet", "source_row", *cells]]
-    q = q.assign(reason=reason.loc[idx], message=message.loc[idx])
+    q = q.assign(reason=reason.loc[idx], message=message.loc[idx],
+                 **{c: as_str(q[c]) for c in q.columns if isinstance(q[c].dtype,
+                                                                      pd.CategoricalDtype)})
     return q[QUARANTINE_LEAD + cells].reset_index(drop=True)
 
 
 def _attach_event_ids(changes: pd.DataFrame, members: pd.Series, n_raw: int) -> pd.DataFrame:
-    """Add each change's event id by the raw row's position (blank for quarantined rows)."""
-    by_pos = np.full(n_raw, "", dtype=object)
-    by_pos[members.index.to_numpy(dtype=int)] = members.to_numpy(object)
-    out = changes.assign(source_sheet=changes["source_sheet"].fillna(""),
-                         event_id=by_pos[changes["_pos"].to_numpy(dtype=int)])
+    """Order the change log by raw row and add each change's event id by the raw row's position
+    (blank for quarantined rows); all on integer codes."""
+    order = np.argsort(changes["_pos"].to_numpy(dtype="int64"), kind="stable")
+    changes = changes.iloc[order].reset_index(drop=True)
+    ids = as_categorical(members)
+    by_pos = np.full(n_raw, len(ids.categories), dtype="int64")  # "" for quarantined rows
+    by_pos[members.index.to_numpy(dtype="int64")] = ids.codes
+    categories = ids.categories.append(pd.Index([""], dtype="str"))
+    event_id = pd.Categorical.from_codes(by_pos[changes["_pos"].to_numpy(dtype="int64")],
+                                         categories=categories)
     cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
             "clean_value", "rule"]
-    order = np.argsort(changes["_pos"].to_numpy(dtype=int), kind="stable")
-    return out[cols].iloc[order].reset_index(drop=True)
+    return changes.assign(event_id=event_id)[cols]
+
+
+#: Reader columns whose few distinct values make a ``category`` column worth having.
+_SAMPLE = 5000
+
+
+def _compact(raw: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with few distinct values (judged on the first rows) as ``category``: the
+    steps then parse each category once and never touch a Python string per row."""
+    new = {}
+    for col in raw.columns:
+        values = raw[col]
+        if col == "source_row" or col.startswith("_") or isinstance(
+                values.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(values):
+            continue
+        head = values.iloc[:_SAMPLE]
+        if col in ("source_file", "source_sheet") or head.nunique() * 4 <= len(head):
+            new[col] = as_categorical(values.fillna(""))
+    return raw.assign(**new) if new else raw
 
 
 def _check_accounting(n_raw: int, events: pd.DataFrame, members: pd.Series,

@@ -150,7 +150,9 @@ def as_schema_types(frame: pd.DataFrame) -> pd.DataFrame:
     Python objects; the event table's text columns all have one dtype)."""
     text = [name for name, dtype, *_ in _SPEC
             if dtype == "str" and name in frame and frame[name].dtype != "str"]
-    return frame.assign(**{c: frame[c].astype("str") for c in text}) if text else frame
+    from ._arrow import as_str
+
+    return frame.assign(**{c: as_str(frame[c]) for c in text}) if text else frame
 
 
 def check_frame(frame: pd.DataFrame, *, rows: bool = False

@@ -13,7 +13,16 @@ import numpy as np
 import pandas as pd
 
 from ..reference import load_actors
-from ._log import FLAGS, append_code, empty_changes, log_changes, map_unique, take
+from ._log import (
+    FLAGS,
+    append_code,
+    concat_changes,
+    empty_changes,
+    factorize_text,
+    log_changes,
+    map_unique,
+    text_column,
+)
 from .text import normalise_key
 
 __all__ = ["canonical_actor", "normalise_actors", "normalise_confirmation"]
@@ -75,8 +84,8 @@ def normalise_actors(frame: pd.DataFrame,
     for column in columns:
         if column not in frame:
             continue
-        codes, found = map_unique(frame[column], lambda t: canonical_actor(t, _index_=index))
-        raw_u = np.asarray(pd.factorize(frame[column].fillna(""), sort=False)[1], dtype=object)
+        codes, found, raw_u = map_unique(frame[column],
+                                         lambda t: canonical_actor(t, _index_=index))
         clean_u = np.array([f[0] for f in found], dtype=object)
         known_u = np.array([f[1] for f in found], dtype=bool)
         blank_u = clean_u == ""
@@ -84,8 +93,7 @@ def normalise_actors(frame: pd.DataFrame,
         if column == "actor":
             clean_u = np.where(blank_u, "unknown", clean_u)
             rule_u = np.where(blank_u, "blank_is_unknown", rule_u)
-        out = out.assign(**{column: pd.Series(take(clean_u, codes), index=frame.index,
-                                              dtype=object)})
+        out = out.assign(**{column: text_column(clean_u, codes, frame.index)})
         if len(codes):
             unknown = (~known_u & ~blank_u)[codes]
             out = out.assign(**{FLAGS: append_code(out[FLAGS], unknown, _FLAG[column])})
@@ -96,9 +104,11 @@ def normalise_actors(frame: pd.DataFrame,
     if "actor" in out:
         kind = dict(zip(table["canonical"], table["kind"], strict=True))
         umbrella = dict(zip(table["canonical"], table["umbrella"], strict=True))
-        out = out.assign(actor_kind=out["actor"].map(kind).fillna("").astype(object),
-                         actor_umbrella=out["actor"].map(umbrella).fillna("").astype(object))
-    return out, pd.concat(logs, ignore_index=True)
+        codes, names = factorize_text(out["actor"])
+        out = out.assign(
+            actor_kind=text_column([kind.get(a, "") for a in names], codes, frame.index),
+            actor_umbrella=text_column([umbrella.get(a, "") for a in names], codes, frame.index))
+    return out, concat_changes(logs)
 
 
 _YES = {"yes", "y", "true", "1", "confirmed", "نعم"}
@@ -117,16 +127,14 @@ def normalise_confirmation(frame: pd.DataFrame, column: str = "confirmed_by_us"
     >>> out["confirmed_by_us"].tolist(), out["flags"].tolist()
     (['yes', '', ''], ['', '', 'unclear_confirmation'])
     """
-    codes, found = map_unique(frame[column], lambda t: (
+    codes, found, raw_u = map_unique(frame[column], lambda t: (
         "yes" if t.strip().casefold() in _YES else "no" if t.strip().casefold() in _NO else
         "" if not t.strip() else None))
-    raw_u = np.asarray(pd.factorize(frame[column].fillna(""), sort=False)[1], dtype=object)
     unclear_u = np.array([f is None for f in found], dtype=bool)
     clean_u = np.array(["" if f is None else f for f in found], dtype=object)
     rule_u = np.where(unclear_u, "unclear_confirmation_blanked",
                       np.where(clean_u != raw_u, "confirmation_yes_no", ""))
-    out = frame.assign(**{column: pd.Series(take(clean_u, codes), index=frame.index,
-                                            dtype=object)})
+    out = frame.assign(**{column: text_column(clean_u, codes, frame.index)})
     if len(codes):
         out = out.assign(**{FLAGS: append_code(out[FLAGS], unclear_u[codes],
                                                "unclear_confirmation")})

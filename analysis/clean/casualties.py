@@ -261,8 +261,7 @@ def parse_casualties(frame: pd.DataFrame, column: str = "casualties",
         w: (int(lo) if lo else None, int(b) if b else None, int(hi) if hi else None, r)
         for w, lo, b, hi, r in zip(words["word"], words["low"], words["best"], words["high"],
                                    words["rule"], strict=True)}
-    codes, found = map_unique(frame[column], lambda t: parse_casualty_text(t, table))
-    raw_u = np.asarray(pd.factorize(frame[column].fillna(""), sort=False)[1], dtype=object)
+    codes, found, raw_u = map_unique(frame[column], lambda t: parse_casualty_text(t, table))
     counts = {}
     for i, name in enumerate(COUNT_COLUMNS):
         per_unique = pd.array([f[i] for f in found], dtype="Int64")

@@ -31,7 +31,16 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._log import FLAGS, append_code, empty_changes, map_unique, origin, problem, take
+from ._log import (
+    FLAGS,
+    append_code,
+    empty_changes,
+    factorize_text,
+    log_changes,
+    map_unique,
+    problem,
+    text_column,
+)
 
 __all__ = ["parse_date", "parse_dates", "ParsedDate"]
 
@@ -266,91 +275,97 @@ def parse_dates(frame: pd.DataFrame, column: str = "date", *, date_order: str | 
     if date_order not in (None, "dmy", "mdy"):
         raise ValueError("date_order must be 'dmy', 'mdy' or None")
     today = dt.date.today() if today is None else today
-    codes, parsed = map_unique(frame[column], parse_date)
-    raw_u = [p for p in pd.factorize(frame[column].fillna(""), sort=False)[1]]
-    n = len(frame)
+    codes, parsed, raw_u = map_unique(frame[column], parse_date)
+    n, n_u = len(frame), len(parsed)
 
-    start = take([np.datetime64(p.start, "D") if p.start else np.datetime64("NaT", "D")
-                  for p in parsed], codes, dtype="datetime64[D]")
-    end = take([np.datetime64(p.end, "D") if p.end else np.datetime64("NaT", "D")
-                for p in parsed], codes, dtype="datetime64[D]")
-    precision = take(parsed, codes, 2)
-    rule = take(parsed, codes, 3)
+    def per_unique(values, dtype=object) -> np.ndarray:
+        arr = np.empty(n_u, dtype=dtype)
+        arr[:] = values
+        return arr
 
-    # settle ambiguous numeric dates by the order the same file uses
-    ambiguous_u = np.array([p.alt is not None for p in parsed], dtype=bool)
+    nat = np.datetime64("NaT", "D")
+    start_u = per_unique([np.datetime64(p.start, "D") if p.start else nat for p in parsed],
+                         "datetime64[D]")
+    end_u = per_unique([np.datetime64(p.end, "D") if p.end else nat for p in parsed],
+                       "datetime64[D]")
+    alt_u = per_unique([np.datetime64(p.alt, "D") if p.alt else nat for p in parsed],
+                       "datetime64[D]")
+    rule_u = per_unique([p.rule for p in parsed])
+    precision_u = per_unique([p.precision for p in parsed])
+    # A row's reading is one of 3 * n_u variants of its distinct text: as parsed (code), read
+    # month-first (code + n_u) or left unresolved (code + 2 n_u); everything below is built per
+    # variant and broadcast by these codes.
+    variant = codes.astype(np.intp, copy=True)
+    ambiguous_u = ~np.isnat(alt_u)
     ambiguous = ambiguous_u[codes] if n else np.zeros(0, dtype=bool)
-    unresolved = np.zeros(n, dtype=bool)
+    how = ""
     if ambiguous.any():
-        alt = take([np.datetime64(p.alt, "D") if p.alt else np.datetime64("NaT", "D")
-                    for p in parsed], codes, dtype="datetime64[D]")
-        evidence = pd.Series(take(parsed, codes, 6), index=frame.index)
+        evidence_u = per_unique([p.evidence for p in parsed])
         files = frame["source_file"]
         if date_order is None:
-            has = pd.DataFrame({"f": files, "dmy": evidence == "dmy", "mdy": evidence == "mdy"})
-            per_file = has.groupby("f")[["dmy", "mdy"]].any()
-            order = np.where(per_file["dmy"] & ~per_file["mdy"], "dmy",
-                             np.where(per_file["mdy"] & ~per_file["dmy"], "mdy", ""))
-            row_order = files.map(dict(zip(per_file.index, order, strict=True))).to_numpy(object)
+            file_codes, file_u = factorize_text(files)
+            row_ev = evidence_u[codes]
+            dmy_files = np.zeros(len(file_u), dtype=bool)
+            mdy_files = np.zeros(len(file_u), dtype=bool)
+            dmy_files[np.unique(file_codes[row_ev == "dmy"])] = True
+            mdy_files[np.unique(file_codes[row_ev == "mdy"])] = True
+            order_f = np.where(dmy_files & ~mdy_files, "dmy",
+                               np.where(mdy_files & ~dmy_files, "mdy", ""))
+            row_order = order_f[file_codes]
             how = "from_file"
         else:
             row_order = np.full(n, date_order, dtype=object)
             how = "given"
-        use_mdy = ambiguous & (row_order == "mdy")
-        use_dmy = ambiguous & (row_order == "dmy")
-        unresolved = ambiguous & ~use_mdy & ~use_dmy
-        start = np.where(use_mdy, alt, start)
-        end = np.where(use_mdy, alt, end)
-        rule = rule.copy()
-        for mask, name in ((use_dmy, f"numeric_dmy_{how}"), (use_mdy, f"numeric_mdy_{how}")):
-            rule[mask] = np.array([r.replace("numeric_ambiguous", name) for r in rule[mask]],
-                                  dtype=object)
-        start = np.where(unresolved, np.datetime64("NaT", "D"), start)
-        end = np.where(unresolved, np.datetime64("NaT", "D"), end)
-        precision = np.where(unresolved, "", precision)
+        variant[ambiguous & (row_order == "mdy")] += n_u
+        variant[ambiguous & (row_order != "mdy") & (row_order != "dmy")] += 2 * n_u
+
+    # per variant: start, end, precision, rule
+    v_start = np.concatenate([start_u, alt_u, np.full(n_u, nat)])
+    v_end = np.concatenate([end_u, alt_u, np.full(n_u, nat)])
+    v_precision = np.concatenate([precision_u, precision_u, np.full(n_u, "", dtype=object)])
+    v_rule = np.concatenate([
+        np.array([r.replace("numeric_ambiguous", f"numeric_dmy_{how}") if a else r
+                  for r, a in zip(rule_u, ambiguous_u, strict=True)], dtype=object),
+        np.array([r.replace("numeric_ambiguous", f"numeric_mdy_{how}") for r in rule_u],
+                 dtype=object),
+        rule_u])
+    start, end = v_start[variant], v_end[variant]
+    unresolved = variant >= 2 * n_u
 
     out = frame.assign(
         date_start=pd.Series(start.astype("datetime64[s]"), index=frame.index),
         date_end=pd.Series(end.astype("datetime64[s]"), index=frame.index),
-        date_precision=pd.Series(precision, index=frame.index, dtype=object),
+        date_precision=text_column(v_precision, variant, frame.index),
     )
     # quarantine reasons
-    problem_code = take(parsed, codes, 4)
-    message = take(parsed, codes, 5)
+    problem_u = per_unique([p.problem for p in parsed])
+    message_u = per_unique([f"{column}: {p.message}" for p in parsed])
     for code in ("missing_date", "impossible_date", "unparseable_date"):
-        mask = problem_code == code
+        mask = (problem_u == code)[codes] if n else np.zeros(0, dtype=bool)
         if mask.any():
-            out = problem(out, mask, code, np.array(
-                [f"{column}: {m}" for m in message], dtype=object))
+            out = problem(out, mask, code, message_u[codes])
     if unresolved.any():
-        raw_rows = frame[column].to_numpy(object)
-        msg = np.array([f"{column}: {r!r} could be day-first or month-first and the file's other "
-                        "dates do not settle the order; write it as YYYY-MM-DD or state "
-                        "date_order" for r in raw_rows], dtype=object)
-        out = problem(out, unresolved, "ambiguous_date", msg)
+        msg_u = np.array([f"{column}: {r!r} could be day-first or month-first and the file's "
+                          "other dates do not settle the order; write it as YYYY-MM-DD or "
+                          "state date_order" for r in raw_u], dtype=object)
+        out = problem(out, unresolved, "ambiguous_date", msg_u[codes])
     # flags
-    flag_u = take(parsed, codes, 8)
+    flag_u = per_unique([p.flag for p in parsed])
     flags = out[FLAGS]
     for code in ("vague_date", "approximate_date"):
-        flags = append_code(flags, flag_u == code, code)
+        flags = append_code(flags, (flag_u == code)[codes] if n else np.zeros(0, bool), code)
     future = (start > np.datetime64(today, "D")) & ~np.isnat(start)
     flags = append_code(flags, future, "future_date")
     out = out.assign(**{FLAGS: flags})
 
     # change log: one row per cell whose reading differs from its text
-    clean_text = np.where(
-        np.isnat(start), "",
-        np.where(start == end, np.datetime_as_string(start, unit="D"),
-                 np.char.add(np.char.add(np.datetime_as_string(start, unit="D"), "/"),
-                             np.datetime_as_string(end, unit="D"))))
-    logged = (rule != "") & ~np.isnat(start)
+    v_text = np.array([
+        "" if np.isnat(a) else str(a) if a == b else f"{a}/{b}"
+        for a, b in zip(v_start, v_end, strict=True)], dtype=object)
+    v_logged = (v_rule != "") & ~np.isnat(v_start)
+    logged = v_logged[variant]
     if not logged.any():
         return out, empty_changes()
-    changes = pd.DataFrame({
-        **origin(frame, logged),
-        "column": column,
-        "raw_value": np.asarray(raw_u, dtype=object)[codes[logged]],
-        "clean_value": clean_text[logged].astype(object),
-        "rule": rule[logged],
-    })
-    return out, changes
+    v_raw = np.concatenate([raw_u, raw_u, raw_u])
+    return out, log_changes(frame, column, variant, v_raw, v_text,
+                            np.where(v_logged, v_rule, ""))

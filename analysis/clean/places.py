@@ -15,7 +15,19 @@ import numpy as np
 import pandas as pd
 
 from ..reference import load_countries, load_gazetteer
-from ._log import FLAGS, append_code, empty_changes, log_changes, map_unique, origin, problem, take
+from ._log import (
+    FLAGS,
+    append_code,
+    categorical,
+    changes_frame,
+    concat_changes,
+    factorize_text,
+    log_changes,
+    map_unique,
+    origin,
+    problem,
+    text_column,
+)
 from .text import normalise_key
 
 __all__ = ["lookup_country", "normalise_countries", "match_sites", "site_index"]
@@ -74,16 +86,14 @@ def normalise_countries(frame: pd.DataFrame, column: str = "country",
     [['Syria', 'SYR', ''], ['Narnia', '', 'unknown_country']]
     """
     index = _country_index(load_countries() if countries is None else countries)
-    codes, found = map_unique(frame[column], lambda t: lookup_country(t, _index=index))
-    uniques = pd.factorize(frame[column].fillna(""), sort=False)[1]
-    raw_u = np.asarray(uniques, dtype=object)
+    codes, found, raw_u = map_unique(frame[column], lambda t: lookup_country(t, _index=index))
     name_u = np.array([f[0] or r for f, r in zip(found, raw_u, strict=True)], dtype=object)
     iso_u = np.array([f[1] for f in found], dtype=object)
     unknown_u = (iso_u == "") & (np.array([bool(r.strip()) for r in raw_u], dtype=bool))
     rule_u = np.where(name_u != raw_u, "country_alias", "")
     out = frame.assign(**{
-        column: pd.Series(take(name_u, codes), index=frame.index, dtype=object),
-        "country_iso3": pd.Series(take(iso_u, codes), index=frame.index, dtype=object),
+        column: text_column(name_u, codes, frame.index),
+        "country_iso3": text_column(iso_u, codes, frame.index),
     })
     if len(codes):
         out = out.assign(**{FLAGS: append_code(out[FLAGS], unknown_u[codes], "unknown_country")})
@@ -150,56 +160,62 @@ def match_sites(frame: pd.DataFrame, column: str = "location",
     """
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     index = site_index(gaz)
-    codes, found = map_unique(frame[column], lambda t: _find_site(t, index))
-    raw_u = np.asarray(pd.factorize(frame[column].fillna(""), sort=False)[1], dtype=object)
+    codes, found, raw_u = map_unique(frame[column], lambda t: _find_site(t, index))
     pos_u = np.array(found, dtype="int64")
-    pos = pos_u[codes] if len(codes) else pos_u[:0]
-    hit = pos >= 0
-    safe = np.where(hit, pos, 0)
+    hit_u = pos_u >= 0
+    safe_u = np.where(hit_u, pos_u, 0)
 
-    def col(name: str) -> np.ndarray:
+    def field_u(name: str) -> np.ndarray:  # the gazetteer's value per distinct location
         values = gaz[name].to_numpy(object)
-        return np.where(hit, values[safe] if len(values) else "", "") if len(pos) else np.array(
-            [], dtype=object)
+        return np.where(hit_u, values[safe_u] if len(values) else "", "").astype(object)
 
-    site_name_u = np.array([gaz["name"].iat[p] if p >= 0 else r for p, r in
-                            zip(pos_u, raw_u, strict=True)], dtype=object)
-    site_iso = col("country_iso3")
-    blank_loc = (frame[column].fillna("").str.strip() == "").to_numpy(dtype=bool)
-    precision = np.where(hit, col("geo_precision"),
-                         np.where(frame["country_iso3"].to_numpy(object) != "", "country", ""))
-    lat = pd.to_numeric(pd.Series(col("latitude"), index=frame.index).replace("", None))
-    lon = pd.to_numeric(pd.Series(col("longitude"), index=frame.index).replace("", None))
+    site_name_u = np.where(hit_u, field_u("name"), raw_u).astype(object)
+    blank_u = np.array([not r.strip() for r in raw_u], dtype=bool)
+    coords = {c: pd.array(pd.to_numeric(pd.Series(field_u(c)).replace("", None)),
+                          dtype="Float64") for c in ("latitude", "longitude")}
+    # what depends on the row's country too is worked out per (location, country code) pair
+    iso_codes, iso_u = factorize_text(frame["country_iso3"])
+    pair = codes.astype("int64") * len(iso_u) + iso_codes
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    p_loc, p_iso = pairs // max(len(iso_u), 1), iso_u[pairs % max(len(iso_u), 1)]
+    p_hit, p_site_iso = hit_u[p_loc], field_u("country_iso3")[p_loc]
+    p_precision = np.where(p_hit, field_u("geo_precision")[p_loc],
+                           np.where(p_iso != "", "country", "")).astype(object)
+    p_fill = p_hit & (p_iso == "")
+    p_mismatch = p_hit & (p_iso != "") & (p_site_iso != p_iso)
     out = frame.assign(
-        site=pd.Series(take(site_name_u, codes), index=frame.index, dtype=object),
-        site_id=pd.Series(col("site_id"), index=frame.index, dtype=object),
-        latitude=lat.astype("Float64"), longitude=lon.astype("Float64"),
-        admin1=pd.Series(col("admin1"), index=frame.index, dtype=object),
-        geo_precision=pd.Series(precision, index=frame.index, dtype=object),
+        site=text_column(site_name_u, codes, frame.index),
+        site_id=text_column(field_u("site_id"), codes, frame.index),
+        latitude=pd.Series(coords["latitude"].take(codes), index=frame.index),
+        longitude=pd.Series(coords["longitude"].take(codes), index=frame.index),
+        admin1=text_column(field_u("admin1"), codes, frame.index),
+        geo_precision=text_column(p_precision, inverse, frame.index),
     )
     changes = [log_changes(frame, column, codes, raw_u, site_name_u,
                            np.where(site_name_u != raw_u, "gazetteer_alias", ""))]
+    hit, blank_loc = hit_u[codes], blank_u[codes]
     flags = append_code(out[FLAGS], ~hit & ~blank_loc, "unknown_site")
     flags = append_code(flags, blank_loc, "missing_location")
-    iso = frame["country_iso3"].to_numpy(object)
-    fill = hit & (iso == "")
-    mismatch = hit & (iso != "") & (site_iso != iso)
-    flags = append_code(flags, mismatch, "site_country_mismatch")
+    flags = append_code(flags, p_mismatch[inverse], "site_country_mismatch")
     out = out.assign(**{FLAGS: flags})
+    fill = p_fill[inverse]
     if fill.any():
-        names = np.array([lookup_country(i)[0] for i in site_iso[fill]], dtype=object)
-        country = out["country"].to_numpy(object, copy=True)
-        country[fill] = names
-        new_iso = iso.copy()
-        new_iso[fill] = site_iso[fill]
-        out = out.assign(country=pd.Series(country, index=frame.index, dtype=object),
-                         country_iso3=pd.Series(new_iso, index=frame.index, dtype=object))
-        changes.append(pd.DataFrame({
-            **origin(frame, fill),
-            "column": "country", "raw_value": "", "clean_value": names,
-            "rule": "country_from_site"}))
-    missing = (out["country"].fillna("").str.strip() == "").to_numpy(dtype=bool)
+        p_name = np.array([lookup_country(i)[0] if f else "" for i, f in
+                           zip(p_site_iso, p_fill, strict=True)], dtype=object)
+        c_codes, c_u = factorize_text(out["country"])
+        country_codes = np.where(fill, len(c_u) + inverse, c_codes)
+        iso_new = np.where(fill, len(iso_u) + inverse, iso_codes)
+        out = out.assign(
+            country=text_column(np.concatenate([c_u, p_name]), country_codes, frame.index),
+            country_iso3=text_column(np.concatenate([iso_u, p_site_iso]), iso_new, frame.index))
+        changes.append(changes_frame({
+            **origin(frame, fill), "column": "country", "raw_value": "",
+            "clean_value": categorical(p_name, inverse[fill]), "rule": "country_from_site"},
+            int(fill.sum())))
+    c_codes, c_u = factorize_text(out["country"])
+    missing = np.array([not c.strip() for c in c_u], dtype=bool)[c_codes]
     if missing.any():
         out = problem(out, missing, "missing_country",
                       "country: blank, and the location does not name a known site")
-    return out, pd.concat([empty_changes(), *changes], ignore_index=True)
+    return out, concat_changes(changes)

@@ -9,7 +9,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from ._log import empty_changes, factorize_text, log_changes
+from ._log import concat_changes, empty_changes, factorize_text, log_changes, text_column
 
 __all__ = ["normalise_text", "normalise_key", "normalise_text_columns", "unchanged_by_normalising"]
 
@@ -68,15 +68,28 @@ def normalise_key(text: str) -> str:
 _ALREADY_NORMAL = r"[!-_a-~]+(?: [!-_a-~]+)*"
 
 
-def unchanged_by_normalising(values: np.ndarray) -> np.ndarray:
+def unchanged_by_normalising(values) -> np.ndarray:
     """True where :func:`normalise_text` would return the value unchanged (a fast, vectorised
     test that may answer False for some values that are in fact unchanged)."""
-    text = pd.Series(values, dtype="str")
-    return (text.str.fullmatch(_ALREADY_NORMAL) | (text == "")).to_numpy(dtype=bool)
+    text = values if isinstance(values, pd.Series) and values.dtype == "str" else pd.Series(
+        values, dtype="str")
+    return (text.str.fullmatch(_ALREADY_NORMAL) | (text == "")).fillna(True).to_numpy(dtype=bool)
+
+
+def _normalise_distinct(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    clean_u = uniques.copy()
+    todo = np.flatnonzero(~unchanged_by_normalising(uniques))
+    clean_u[todo] = [normalise_text(u) for u in uniques[todo]]
+    return clean_u, np.where(clean_u != uniques, "normalise_text", "").astype(object)
 
 
 def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise the text of ``columns``; return the new frame and one change row per changed cell.
+
+    A ``category`` column is normalised once per category. Any other text column (one with
+    nearly as many distinct values as rows, such as ids or source lists) is first tested row by
+    row with one vectorised pattern; only the rows that may change are normalised, and the
+    column keeps its dtype.
 
     Examples
     --------
@@ -93,12 +106,23 @@ def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.
     for col in columns:
         if col not in frame:
             continue
-        codes, uniques = factorize_text(frame[col])
-        clean_u = uniques.copy()
-        todo = np.flatnonzero(~unchanged_by_normalising(uniques))
-        clean_u[todo] = [normalise_text(u) for u in uniques[todo]]
-        rule_u = np.where(clean_u != uniques, "normalise_text", "")
-        new[col] = pd.Series(clean_u[codes] if len(codes) else clean_u[:0],
-                             index=frame.index, dtype=object)
-        logs.append(log_changes(frame, col, codes, uniques, clean_u, rule_u))
-    return frame.assign(**new), pd.concat(logs, ignore_index=True)
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, uniques = factorize_text(values)
+            clean_u, rule_u = _normalise_distinct(codes, uniques)
+            new[col] = text_column(clean_u, codes, frame.index)
+            logs.append(log_changes(frame, col, codes, uniques, clean_u, rule_u))
+            continue
+        if values.dtype != "str":
+            values = values.astype("str")
+        todo = np.flatnonzero(~unchanged_by_normalising(values) | values.isna().to_numpy())
+        part = frame.iloc[todo]
+        codes, uniques = factorize_text(values.iloc[todo])
+        clean_u, rule_u = _normalise_distinct(codes, uniques)
+        out = values.fillna("") if values.hasnans else values
+        if (rule_u != "").any():
+            out = out.copy()
+            out.iloc[todo] = clean_u[codes]
+        new[col] = out
+        logs.append(log_changes(part, col, codes, uniques, clean_u, rule_u))
+    return frame.assign(**new), concat_changes(logs)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..reference import load_weapons
-from ._log import FLAGS, append_code, log_changes, map_unique, take
+from ._log import FLAGS, append_code, log_changes, map_unique, text_column
 from .text import normalise_text
 
 __all__ = ["WEAPON_CLASSES", "classify_weapon", "classify_weapons"]
@@ -74,13 +74,12 @@ def classify_weapons(frame: pd.DataFrame, column: str = "weapon",
     [['rocket', ''], ['unknown', 'unknown_weapon']]
     """
     patterns = _patterns(load_weapons() if weapons is None else weapons)
-    codes, found = map_unique(frame[column], lambda t: classify_weapon(t, _patterns_=patterns))
-    raw_u = np.asarray(pd.factorize(frame[column].fillna(""), sort=False)[1], dtype=object)
+    codes, found, raw_u = map_unique(frame[column],
+                                     lambda t: classify_weapon(t, _patterns_=patterns))
     clean_u = np.array(found, dtype=object)
     blank_u = np.array([not r.strip() for r in raw_u], dtype=bool)
     rule_u = np.where(blank_u | (clean_u == raw_u), "", "weapon_keyword")
-    out = frame.assign(weapon_class=pd.Series(take(clean_u, codes), index=frame.index,
-                                              dtype=object))
+    out = frame.assign(weapon_class=text_column(clean_u, codes, frame.index))
     if len(codes):
         unknown = ((clean_u == "unknown") & ~blank_u)[codes]
         out = out.assign(**{FLAGS: append_code(out[FLAGS], unknown, "unknown_weapon")})
