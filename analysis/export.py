@@ -53,11 +53,29 @@ def _arrow_text(s: pd.Series):
         codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes == -1).to_numpy())
         return pc.take(cats, codes)
     values = to_arrow_text(s)
-    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")  # the _TRIGGERS
-    if not pc.any(risky).as_py():
+    risky = _starts_with_trigger(values)
+    if not risky.any():
         return values
     quote, sep = pa.scalar("'", values.type), pa.scalar("", values.type)
-    return pc.if_else(risky, pc.binary_join_element_wise(quote, values, sep), values)
+    return pc.if_else(pa.array(risky), pc.binary_join_element_wise(quote, values, sep), values)
+
+
+_TRIGGER_BYTES = np.frombuffer("".join(_TRIGGERS).encode(), dtype=np.uint8)
+
+
+def _starts_with_trigger(values) -> np.ndarray:
+    """Per value of an Arrow large_string array: does it start with one of ``_TRIGGERS``? Read
+    straight from the array's offsets and bytes (every trigger is one ASCII byte)."""
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + n + 1]
+    data = values.buffers()[2]
+    if n == 0 or data is None or data.size == 0:
+        return np.zeros(n, dtype=bool)
+    data = np.frombuffer(data, dtype=np.uint8)
+    starts = offsets[:-1]
+    nonempty = offsets[1:] > starts
+    first = data[np.minimum(starts, len(data) - 1)]
+    return nonempty & np.isin(first, _TRIGGER_BYTES)
 
 
 def _arrow_table(frame: pd.DataFrame):
@@ -124,16 +142,21 @@ def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") ->
 def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[str, Path]:
     """Write ``events.csv``, ``events.parquet``, ``quarantine.csv`` and ``changes.csv`` (and
     ``events.xlsx`` when ``excel``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "events.csv": write_csv(result.events, out / "events.csv"),
-        "quarantine.csv": write_csv(result.quarantine, out / "quarantine.csv"),
-        "changes.csv": write_csv(result.changes, out / "changes.csv"),
-    }
     parquet = out / "events.parquet"
-    result.events.to_parquet(parquet, index=False)
-    paths["events.parquet"] = parquet
+    jobs = {
+        "events.csv": lambda: write_csv(result.events, out / "events.csv"),
+        "quarantine.csv": lambda: write_csv(result.quarantine, out / "quarantine.csv"),
+        "changes.csv": lambda: write_csv(result.changes, out / "changes.csv"),
+        "events.parquet": lambda: result.events.to_parquet(parquet, index=False) or parquet,
+    }
+    # pyarrow writes without holding the GIL: the four files are written side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        paths = {name: future.result() for name, future in futures.items()}
     if excel:
         paths["events.xlsx"] = write_excel(result.events, out / "events.xlsx")
     return paths

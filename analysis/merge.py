@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .clean._log import FLAGS, append_code, factorize_text, text_column
+from .clean._log import FLAGS, append_code, as_categorical, factorize_text, text_column
 from .clean.sources import parse_source_text
 from .validate import EVENT_COLUMNS, as_schema_types
 
@@ -156,17 +156,14 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     order = np.lexsort((first_at, date_start))  # by date, then input order (NaT last)
     take_cols = [c for c in dict.fromkeys([*EVENT_COLUMNS, "_cluster", "_row_key", "source_file",
                                            "source_sheet"]) if c in rows]
-    out = as_schema_types(rows[take_cols].iloc[first_at[order]].reset_index(drop=True))
+    out = rows[take_cols].iloc[first_at[order]].reset_index(drop=True)
     out = out.assign(n_reports=n_reports[out["_cluster"].to_numpy()].astype("int64"),
-                     raw_rows=out["_row_key"], conflicts="")
-    if multi is not None:
+                     raw_rows=out["_row_key"], conflicts=as_categorical("", len(out)))
+    if multi is not None:  # merged clusters overwrite their first report's row
         where = pd.Index(out["_cluster"].to_numpy()).get_indexer(multi["_cluster"].to_numpy())
-        for col in multi.columns:
-            if col in out and col != "_cluster":
-                dtype = out[col].dtype
-                values = out[col].array.copy()
-                values[where] = multi[col].astype(dtype).array
-                out[col] = pd.Series(values, index=out.index, dtype=dtype)  # no re-inference
+        out = out.assign(**{col: _overwrite(out[col], where, multi[col])
+                            for col in multi.columns if col in out and col != "_cluster"})
+    out = as_schema_types(out)
     dup_id = out["event_id"].duplicated(keep=False)
     if dup_id.any():
         stems = out["source_file"].astype("str").map(lambda f: Path(str(f)).stem)
@@ -184,6 +181,34 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]
     members = pd.Series(member_ids, index=rows["_pos"].to_numpy(), name="event_id")
     return as_schema_types(out[EVENT_COLUMNS]), members
+
+
+def _overwrite(values: pd.Series, where: np.ndarray, new: pd.Series) -> pd.Series:
+    """``values`` with the rows at positions ``where`` replaced by ``new``: a ``category``
+    column gains the new texts as categories, a text column is rebuilt by one Arrow take,
+    any other column is copied and assigned."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        new_obj = np.asarray(new, dtype=object)
+        present = pd.notna(new_obj)
+        extra = pd.Index(pd.unique(new_obj[present]), dtype="str").difference(
+            values.cat.categories)
+        cat = values.array.add_categories(extra) if len(extra) else values.array.copy()
+        cat[where] = new_obj
+        return pd.Series(cat, index=values.index)
+    if values.dtype == "str" or values.dtype == object:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ._arrow import str_series, to_arrow_text
+
+        index = np.arange(len(values))
+        index[where] = len(values) + np.arange(len(where))
+        both = pa.concat_arrays([to_arrow_text(values.astype("str")),
+                                 to_arrow_text(new.astype("str"))])
+        return str_series(pc.take(both, pa.array(index)), values.index)
+    array = values.array.copy()
+    array[where] = new.astype(values.dtype).array
+    return pd.Series(array, index=values.index, dtype=values.dtype)  # no re-inference
 
 
 def _site_keys(rows: pd.DataFrame) -> pd.Series:

@@ -25,11 +25,15 @@ def test_flags_and_missing(make_rows):
 ITEM = st.one_of(st.sampled_from([
     "AP 2023-10-19 https://a.x/1", "Reuters 2023-02-30 https://b.x/2", "X undated https://c.x/3",
     "no url 2023-10-18", "", " ; ", "https://a.x/1", "AFP 2023-10-18 http://d.x/(4).",
-    "AP 2023-10-19 https://A.x/1"]), st.text(max_size=20))
+    "AP 2023-10-19 https://A.x/1", "two https://a.x/1 2023-10-17 http://b.x/2",
+    "see:https://e.x/5?u=http://f.x 2023-10-16", "AP https:// 2023-10-15", "AP https://",
+    "2023-10-14https://g.x/2023-10-13", "x12023-10-12 https://h.x", "AP 2023-10-11\thttps://i.x,)",
+    "é 2023-10-10 https://é.x/ü", "https://j.x 20231009 2023-10-09x"]), st.text(max_size=20),
+    st.text(alphabet="htps:/ 0123-;.,)\t", max_size=30))
 CELL = st.lists(ITEM, max_size=4).map("; ".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(CELL, max_size=8))
 def test_vectorised_matches_single_value_reader(cells):
     """parse_sources (vectorised) and parse_source_text (one cell) always agree."""
