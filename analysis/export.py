@@ -78,8 +78,16 @@ def _starts_with_trigger(values) -> np.ndarray:
     return nonempty & np.isin(first, _TRIGGER_BYTES)
 
 
-def _arrow_table(frame: pd.DataFrame):
-    """The frame as a pyarrow table for CSV: text escaped, dates as dates, nullable ints kept."""
+def _whole_days(s: pd.Series) -> bool:
+    """Does a date column hold whole days only (written as YYYY-MM-DD)?"""
+    values = s.to_numpy(dtype="datetime64[s]")
+    known = ~np.isnat(values)
+    return bool((values[known].astype("datetime64[D]") == values[known]).all())
+
+
+def _arrow_table(frame: pd.DataFrame, whole_days: dict | None = None):
+    """The frame as a pyarrow table for CSV: text escaped, dates as dates, nullable ints kept
+    (``whole_days``: per date column, whether to write days; worked out here when not given)."""
     import pyarrow as pa
 
     arrays, names = [], []
@@ -89,7 +97,7 @@ def _arrow_table(frame: pd.DataFrame):
             missing = s.isna().to_numpy()
             values = s.to_numpy(dtype="datetime64[s]")
             days = values.astype("datetime64[D]")
-            if (days[~missing] == values[~missing]).all():
+            if whole_days[col] if whole_days and col in whole_days else _whole_days(s):
                 arrays.append(pa.array(days, type=pa.date32(), mask=missing))
             else:
                 arrays.append(pa.array(s.dt.strftime("%Y-%m-%d %H:%M:%S"), from_pandas=True))
@@ -109,8 +117,20 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pacsv.write_csv(_arrow_table(frame), path, pacsv.WriteOptions(quoting_style="needed"))
+    days = {c: _whole_days(frame[c]) for c in frame.columns
+            if pd.api.types.is_datetime64_any_dtype(frame[c])}
+    first = _arrow_table(frame.iloc[:_BATCH], days)
+    with pacsv.CSVWriter(path, first.schema,
+                         write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
+        writer.write_table(first)
+        for start in range(_BATCH, len(frame), _BATCH):  # a slice at a time: little memory
+            writer.write_table(_arrow_table(frame.iloc[start:start + _BATCH], days)
+                               .cast(first.schema))
     return path
+
+
+#: Rows converted to Arrow and written at a time.
+_BATCH = 200_000
 
 
 def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") -> Path:

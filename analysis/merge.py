@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._arrow import STR, as_str, str_series, to_arrow_text
 from .clean._log import FLAGS, append_code, as_categorical, factorize_text, text_column
-from .clean.sources import parse_source_text
 from .validate import EVENT_COLUMNS, as_schema_types
 
 __all__ = ["merge_reports", "merge_with_members", "row_keys", "MATCH_ACROSS_FILES"]
@@ -154,15 +154,20 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         at = np.searchsorted(cluster[first_at], multi["_cluster"].to_numpy())
         date_start[at] = multi["date_start"].to_numpy(dtype="datetime64[s]")
     order = np.lexsort((first_at, date_start))  # by date, then input order (NaT last)
-    take_cols = [c for c in dict.fromkeys([*EVENT_COLUMNS, "_cluster", "_row_key", "source_file",
+    rows = rows.assign(n_reports=n_reports[cluster].astype("int64"), raw_rows=rows["_row_key"],
+                       conflicts=as_categorical("", len(rows)))
+    take_cols = [c for c in dict.fromkeys([*EVENT_COLUMNS, "_cluster", "source_file",
                                            "source_sheet"]) if c in rows]
-    out = rows[take_cols].iloc[first_at[order]].reset_index(drop=True)
-    out = out.assign(n_reports=n_reports[out["_cluster"].to_numpy()].astype("int64"),
-                     raw_rows=out["_row_key"], conflicts=as_categorical("", len(out)))
-    if multi is not None:  # merged clusters overwrite their first report's row
-        where = pd.Index(out["_cluster"].to_numpy()).get_indexer(multi["_cluster"].to_numpy())
-        out = out.assign(**{col: _overwrite(out[col], where, multi[col])
-                            for col in multi.columns if col in out and col != "_cluster"})
+    first_row = first_at[order]  # each event's first report, events in their final order
+    if multi is None:
+        out = rows[take_cols].iloc[first_row].reset_index(drop=True)
+    else:  # a merged event's values come from multi: one take per column from both
+        at_multi = np.full(len(n_reports), -1, dtype="int64")
+        at_multi[multi["_cluster"].to_numpy()] = np.arange(len(multi))
+        event_multi = at_multi[cluster[first_row]]
+        pick = np.where(event_multi >= 0, len(rows) + event_multi, first_row)
+        out = pd.DataFrame({c: _take_from(rows[c], multi[c] if c in multi and c != "_cluster"
+                                          else None, pick, first_row) for c in take_cols})
     out = as_schema_types(out)
     dup_id = out["event_id"].duplicated(keep=False)
     if dup_id.any():
@@ -183,32 +188,29 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     return as_schema_types(out[EVENT_COLUMNS]), members
 
 
-def _overwrite(values: pd.Series, where: np.ndarray, new: pd.Series) -> pd.Series:
-    """``values`` with the rows at positions ``where`` replaced by ``new``: a ``category``
-    column gains the new texts as categories, a text column is rebuilt by one Arrow take,
-    any other column is copied and assigned."""
+def _take_from(values: pd.Series, extra: pd.Series | None, pick: np.ndarray,
+               first_row: np.ndarray) -> pd.Series:
+    """Rows ``pick`` of ``values`` followed by ``extra`` (``first_row`` of ``values`` when there
+    is no ``extra``), as one take: a ``category`` column on its codes, a text column in Arrow."""
+    if extra is None:
+        return values.iloc[first_row].reset_index(drop=True)
     if isinstance(values.dtype, pd.CategoricalDtype):
-        new_obj = np.asarray(new, dtype=object)
-        present = pd.notna(new_obj)
-        extra = pd.Index(pd.unique(new_obj[present]), dtype="str").difference(
-            values.cat.categories)
-        cat = values.array.add_categories(extra) if len(extra) else values.array.copy()
-        cat[where] = new_obj
-        return pd.Series(cat, index=values.index)
+        from pandas.api.types import union_categoricals
+
+        both = union_categoricals([values.array, as_categorical(extra.fillna(""))])
+        return pd.Series(pd.Categorical.from_codes(both.codes[pick], dtype=both.dtype))
     if values.dtype == "str" or values.dtype == object:
         import pyarrow as pa
         import pyarrow.compute as pc
 
         from ._arrow import str_series, to_arrow_text
 
-        index = np.arange(len(values))
-        index[where] = len(values) + np.arange(len(where))
         both = pa.concat_arrays([to_arrow_text(values.astype("str")),
-                                 to_arrow_text(new.astype("str"))])
-        return str_series(pc.take(both, pa.array(index)), values.index)
-    array = values.array.copy()
-    array[where] = new.astype(values.dtype).array
-    return pd.Series(array, index=values.index, dtype=values.dtype)  # no re-inference
+                                 to_arrow_text(extra.astype("str"))])
+        return str_series(pc.take(both, pa.array(pick)), pd.RangeIndex(len(pick)))
+    both = pd.concat([values.reset_index(drop=True),
+                      extra.astype(values.dtype).reset_index(drop=True)], ignore_index=True)
+    return both.iloc[pick].reset_index(drop=True)
 
 
 def _site_keys(rows: pd.DataFrame) -> pd.Series:
@@ -223,19 +225,74 @@ def _site_keys(rows: pd.DataFrame) -> pd.Series:
     return text_column(keys, inverse.reshape(-1), rows.index)
 
 
+def _group_join(group: np.ndarray, items, n_groups: int, sep: str, *, unique: bool = True,
+                drop_empty: bool = True):
+    """Per group, its items joined by ``sep`` in order (without empty ones when ``drop_empty``,
+    each distinct item once when ``unique``); ``group`` is sorted and gives each item's group.
+    One Arrow array of texts."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keep = (pc.not_equal(items, "").to_numpy(zero_copy_only=False) if drop_empty
+            else np.ones(len(items), dtype=bool))
+    if unique:
+        text = pd.Series(pd.arrays.ArrowStringArray(items), dtype=STR)
+        keep &= ~pd.DataFrame({"g": group, "v": text}).duplicated().to_numpy()
+    items, group = items.filter(pa.array(keep)), group[keep]
+    offsets = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))].astype("int64")
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), items),
+                          pa.scalar(sep, pa.large_string()))
+
+
+def _as_items(values: pd.Series, split: bool):
+    """A column's texts as an Arrow array and, when ``split``, its ``;``-separated items
+    trimmed (with the position of the row each came from)."""
+    import pyarrow.compute as pc
+
+    text = to_arrow_text(as_str(values) if isinstance(values.dtype, pd.CategoricalDtype)
+                         else values, missing_as_empty=True)
+    if not split:
+        return text, np.arange(len(text))
+    lists = pc.split_pattern(text, ";")
+    owner = np.repeat(np.arange(len(text)), pc.list_value_length(lists).to_numpy(
+        zero_copy_only=False))
+    return pc.utf8_trim_whitespace(pc.list_flatten(lists)), owner
+
+
+def _shown(values: pd.Series):
+    """Values as the conflicts column shows them: dates as YYYY-MM-DD, missing as null."""
+    import pyarrow as pa
+
+    if pd.api.types.is_datetime64_any_dtype(values):
+        days = values.to_numpy(dtype="datetime64[D]")
+        text = np.datetime_as_string(days, unit="D").astype(object)
+        return pa.array(text, type=pa.large_string(), mask=np.isnat(days))
+    missing = values.isna().to_numpy()
+    text = np.asarray(values.astype("str").fillna(""), dtype=object)
+    return pa.array(text, type=pa.large_string(), mask=missing)
+
+
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate clusters of several rows: compiled groupby for numbers and firsts, one plain
-    loop over group boundaries for the text unions (no per-group pandas calls)."""
+    """Aggregate clusters of several rows: compiled groupby for numbers and firsts, Arrow list
+    joins for the text unions (no per-group Python)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .clean.sources import parse_sources
+
     multi = multi.sort_values(["_cluster", "_pos"], kind="stable")
-    g = multi.groupby("_cluster", sort=True)
+    g = multi.groupby("_cluster", sort=True, observed=True)
     out = g.first()
     cl = multi["_cluster"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, cl[1:] != cl[:-1]])
-    bounds = list(zip(starts, np.r_[starts[1:], len(cl)], strict=True))
+    group = np.cumsum(np.r_[True, cl[1:] != cl[:-1]]) - 1
+    n_groups = len(out)
 
-    def per_group(column: str, fn) -> list:
-        values = multi[column].to_numpy(dtype=object)
-        return [fn(values[a:b]) for a, b in bounds]
+    def union(column: str, sep: str = "; ", split: bool = True, unique: bool = True):
+        items, owner = _as_items(multi[column], split)
+        return _group_join(group[owner], items, n_groups, sep, unique=unique)
+
+    def text(arr) -> pd.Series:
+        return str_series(arr, out.index)
 
     out["date_start"] = g["date_start"].min()
     out["date_end"] = g["date_end"].max()
@@ -249,33 +306,43 @@ def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
         open_ended = (multi[best].notna() & multi[high].isna()).groupby(multi["_cluster"]).any()
         out[high] = g[high].max().mask(open_ended)
     for col in ("claimed_by", "attributed_by", "source_list"):
-        out[col] = per_group(col, _union_items)
+        out[col] = text(union(col))
     conf = multi["confirmed_by_us"]
     any_yes = conf.eq("yes").groupby(multi["_cluster"]).any()
     any_no = conf.eq("no").groupby(multi["_cluster"]).any()
     out["confirmed_by_us"] = np.where(any_yes, "yes", np.where(any_no, "no", ""))
-    readings = [parse_source_text(text) for text in out["source_list"]]
-    out["source_urls"] = [r.urls for r in readings]
-    out["n_sources"] = np.array([r.n for r in readings], dtype="int64")
+    blank = np.full(n_groups, "", dtype=object)
+    readings, _ = parse_sources(pd.DataFrame({
+        "source_file": blank, "source_row": 0, FLAGS: blank, "problem_codes": blank,
+        "problem_messages": blank, "sources": out["source_list"].to_numpy()}, index=out.index))
+    out["source_urls"] = readings["source_urls"]
+    out["n_sources"] = readings["n_sources"].astype("int64")
     out["source_date_earliest"] = g["source_date_earliest"].min()
     out["n_reports"] = g.size()
-    out["raw_rows"] = per_group("_row_key", ";".join)
+    out["raw_rows"] = text(union("_row_key", ";", split=False, unique=False))
     for col in _JOINED:
-        out[col] = per_group(col, _join_unique)
-    conflicts = [[] for _ in bounds]
+        out[col] = text(union(col, " | ", split=False))
+    parts = []
     for col in _CONFLICT_COLUMNS:
         n = g[col].nunique(dropna=True).to_numpy()
         if not (n > 1).any():
             continue
-        values = multi[col].to_numpy(dtype=object)
-        for k in np.flatnonzero(n > 1):
-            a, b = bounds[k]
-            shown = dict.fromkeys(str(v.date()) if isinstance(v, pd.Timestamp) else str(v)
-                                  for v in values[a:b] if not pd.isna(v))
-            conflicts[k].append(f"{col}: " + " | ".join(shown))
-    out["conflicts"] = ["; ".join(c) for c in conflicts]
-    flags = per_group(FLAGS, _union_items)
-    out[FLAGS] = [
-        f + ("; " if f else "") + "merged_reports" + ("; conflicting_reports" if c else "")
-        for f, c in zip(flags, out["conflicts"], strict=True)]
+        shown = _shown(multi[col])
+        joined = _group_join(group[shown.is_valid().to_numpy(zero_copy_only=False)],
+                             shown.drop_null(), n_groups, " | ", drop_empty=False)
+        labelled = pc.binary_join_element_wise(pa.scalar(f"{col}: ", pa.large_string()), joined,
+                                               pa.scalar("", pa.large_string()))
+        parts.append(pc.if_else(pa.array(n > 1), labelled, pa.scalar(None, pa.large_string())))
+    null_text = pa.nulls(n_groups, pa.large_string())
+    conflicts = (pc.binary_join_element_wise(*parts, pa.scalar("; ", pa.large_string()),
+                                             null_handling="skip") if parts else null_text)
+    has_conflict = pc.fill_null(pc.not_equal(pc.fill_null(conflicts, ""), ""), False)
+    out["conflicts"] = text(pc.fill_null(conflicts, ""))
+    flags = union(FLAGS)
+    flags = pc.if_else(pc.equal(flags, ""), pa.scalar(None, pa.large_string()), flags)
+    conflicting = pc.if_else(has_conflict, pa.scalar("conflicting_reports", pa.large_string()),
+                             pa.scalar(None, pa.large_string()))
+    out[FLAGS] = text(pc.binary_join_element_wise(
+        flags, pa.scalar("merged_reports", pa.large_string()), conflicting,
+        pa.scalar("; ", pa.large_string()), null_handling="skip"))
     return out.reset_index()  # keeps _cluster as a column

@@ -50,3 +50,24 @@ def test_two_cleans_give_identical_files(tmp_path):
                 if name != "events.xlsx"}
 
     assert run(tmp_path / "a") == run(tmp_path / "b")
+
+
+def test_csv_written_in_slices_is_the_same_file(tmp_path, monkeypatch):
+    """Writing a slice of rows at a time gives the bytes of one whole write, also when a
+    date column has a time of day only in a later slice and a text column is a category."""
+    import analysis.export as export
+
+    frame = pd.DataFrame({
+        "when": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03 10:30", None],
+                               format="mixed"),
+        "day": pd.to_datetime(["2024-01-01", None, "2024-01-03", "2024-01-04"]),
+        "kind": pd.Categorical(["=x", "b", "a", "b"]),
+        "text": ["a,b", 'say "x"', "-1", None],
+        "n": pd.array([1, None, 3, 4], dtype="Int64")})
+    whole = write_csv(frame, tmp_path / "whole.csv").read_bytes()
+    monkeypatch.setattr(export, "_BATCH", 2)
+    sliced = write_csv(frame, tmp_path / "sliced.csv").read_bytes()
+    assert sliced == whole
+    lines = whole.decode().splitlines()
+    assert lines[1] == '"2024-01-01 00:00:00",2024-01-01,"\'=x","a,b",1'
+    assert lines[3] == '"2024-01-03 10:30:00",2024-01-03,"a","\'-1",3'
