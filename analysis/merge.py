@@ -71,13 +71,24 @@ def _group_ids(columns: list[pd.Series]) -> np.ndarray:
     return ids
 
 
+def _first_at(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of non-negative integer ``codes`` (ascending) and the position of
+    each one's first occurrence: ``np.unique(codes, return_index=True)`` without sorting."""
+    if not len(codes):
+        return codes[:0], np.zeros(0, dtype=np.intp)
+    first = np.full(int(codes.max()) + 1, -1, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write (the first row) wins
+    values = np.flatnonzero(first >= 0)
+    return values, first[values]
+
+
 def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
     """Cluster id per row, and per row whether it shares its key with an event it was not merged with."""
     gid = _group_ids([rows["source_file"], rows["source_sheet"], rows["event_id"]])
     possible_dup = np.zeros(len(rows), dtype=bool)
     if not match or rows.empty:
         return gid, possible_dup
-    _, first_at = np.unique(gid, return_index=True)
+    _, first_at = _first_at(gid)
     first = rows.iloc[first_at][[*match, "source_file"]].assign(_gid=gid[first_at])
     keys = first[list(match)]
     usable = keys.notna().all(axis=1) & (first["_site_key"] != "") & (first["actor"] != "unknown")
@@ -147,7 +158,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         rows = rows.assign(**{FLAGS: append_code(rows[FLAGS], possible_dup, "possible_duplicate")})
     n_reports = np.bincount(cluster) if len(cluster) else np.zeros(0, dtype="int64")
     is_multi = n_reports[cluster] > 1
-    _, first_at = np.unique(cluster, return_index=True)  # rows are in input order
+    _, first_at = _first_at(cluster)  # rows are in input order
     date_start = rows["date_start"].to_numpy(dtype="datetime64[s]", copy=True)[first_at]
     multi = _merge_multi(rows.loc[is_multi]) if is_multi.any() else None
     if multi is not None:

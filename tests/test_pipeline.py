@@ -119,3 +119,17 @@ def test_row_keys_unique_per_sheet():
     """Row keys tell sheets of one workbook apart."""
     f = pd.DataFrame({"source_file": "b.xlsx", "source_sheet": ["S1", "S2"], "source_row": 2})
     assert row_keys(f).tolist() == ["b.xlsx[S1]:2", "b.xlsx[S2]:2"]
+
+
+def test_first_at_matches_numpy_unique():
+    """merge's sort-free first occurrences equal np.unique(..., return_index=True)."""
+    import numpy as np
+
+    from analysis.merge import _first_at
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        codes = rng.integers(0, rng.integers(1, 50), rng.integers(0, 300))
+        values, first = np.unique(codes, return_index=True)
+        got_values, got_first = _first_at(codes)
+        assert got_values.tolist() == values.tolist() and got_first.tolist() == first.tolist()

@@ -82,7 +82,8 @@ def _sep(text: str):
 
 _URL_RE = r"https?://[^ \t\n\r\f\v]+"  # the Arrow (RE2) spelling of _URL
 _DAY_RE = r"(?:^|[^0-9])(?P<d>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[^0-9]|$)"
-_WHITESPACE = np.frombuffer(b" \t\n\r\f\v", dtype=np.uint8)
+_WHITESPACE = np.zeros(256, dtype=bool)  # by byte value: ASCII white space
+_WHITESPACE[np.frombuffer(b" \t\n\r\f\v", dtype=np.uint8)] = True
 
 
 def _substrings(arr, start: np.ndarray, end: np.ndarray):
@@ -117,12 +118,14 @@ def _url_and_day(items):
     data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
     n_plain = pc.count_substring(items, "http://").to_numpy(zero_copy_only=False)
     n_secure = pc.count_substring(items, "https://").to_numpy(zero_copy_only=False)
-    at = np.where(n_plain == 1, pc.find_substring(items, "http://").to_numpy(zero_copy_only=False),
-                  pc.find_substring(items, "https://").to_numpy(zero_copy_only=False))
+    at = pc.find_substring(items, "https://").to_numpy(zero_copy_only=False)
+    if (n_plain == 1).any():
+        at = np.where(n_plain == 1, pc.find_substring(items, "http://").to_numpy(
+            zero_copy_only=False), at)
     one = (n_plain + n_secure) == 1
     item_start, item_end = offsets[:-1], offsets[1:]
     url_start = np.where(one, item_start + at, item_end)
-    space = np.flatnonzero(np.isin(data, _WHITESPACE))  # byte positions of white space
+    space = np.flatnonzero(_WHITESPACE[data])  # byte positions of white space
     nxt = np.searchsorted(space, url_start)  # the first at or after each URL's start
     found = nxt < len(space)
     url_end = item_end.copy()
