@@ -152,7 +152,9 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     CleanResult
         ``events`` (one row per event; ``analysis.validate.EVENT_COLUMNS``), ``quarantine``
         (one row per unusable raw row: origin, ``reason``, ``message`` and every raw cell as it
-        was) and ``changes`` (one row per cell that cleaning changed or interpreted).
+        was) and ``changes`` (one row per cell that cleaning changed or interpreted; its text
+        columns are pandas ``category`` columns, because a million-row table logs millions of
+        changes drawn from a few distinct values; ``changes.astype(str)`` gives plain text).
 
     Examples
     --------
