@@ -208,7 +208,7 @@ def _take_from(values: pd.Series, extra: pd.Series | None, pick: np.ndarray,
     if isinstance(values.dtype, pd.CategoricalDtype):
         from pandas.api.types import union_categoricals
 
-        both = union_categoricals([values.array, as_categorical(extra.fillna(""))])
+        both = union_categoricals([values.array, as_categorical(extra)])
         return pd.Series(pd.Categorical.from_codes(both.codes[pick], dtype=both.dtype))
     if values.dtype == "str" or values.dtype == object:
         import pyarrow as pa
