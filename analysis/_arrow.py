@@ -39,6 +39,17 @@ def str_series(arr, index: pd.Index) -> pd.Series:
                      index=index)
 
 
+def join_groups(items, group: np.ndarray, n_groups: int, sep: str):
+    """Per group ``0..n_groups-1``, its ``items`` (an Arrow string array) joined by ``sep`` in
+    order; ``group`` (sorted) gives each item's group, and a group without items gets ``""``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))].astype("int64")
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), items),
+                          pa.scalar(sep, pa.large_string()))
+
+
 def as_str(values: pd.Series) -> pd.Series:
     """A text column as pandas ``str``; a ``category`` column through Arrow (its categories
     taken by its codes), so no Python string is made per row."""

@@ -167,11 +167,16 @@ def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[s
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parquet = out / "events.parquet"
+
+    def write_parquet() -> Path:
+        result.events.to_parquet(parquet, index=False)
+        return parquet
+
     jobs = {
         "events.csv": lambda: write_csv(result.events, out / "events.csv"),
         "quarantine.csv": lambda: write_csv(result.quarantine, out / "quarantine.csv"),
         "changes.csv": lambda: write_csv(result.changes, out / "changes.csv"),
-        "events.parquet": lambda: result.events.to_parquet(parquet, index=False) or parquet,
+        "events.parquet": write_parquet,
     }
     # pyarrow writes without holding the GIL: the four files are written side by side
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._arrow import STR, as_str, str_series, to_arrow_text
+from ._arrow import STR, as_str, join_groups, str_series, to_arrow_text
 from .clean._log import FLAGS, append_code, as_categorical, factorize_text, text_column
 from .validate import EVENT_COLUMNS, as_schema_types
 
@@ -249,10 +249,7 @@ def _group_join(group: np.ndarray, items, n_groups: int, sep: str, *, unique: bo
     if unique:
         text = pd.Series(pd.arrays.ArrowStringArray(items), dtype=STR)
         keep &= ~pd.DataFrame({"g": group, "v": text}).duplicated().to_numpy()
-    items, group = items.filter(pa.array(keep)), group[keep]
-    offsets = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))].astype("int64")
-    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), items),
-                          pa.scalar(sep, pa.large_string()))
+    return join_groups(items.filter(pa.array(keep)), group[keep], n_groups, sep)
 
 
 def _as_items(values: pd.Series, split: bool):

@@ -245,7 +245,8 @@ def _attach_event_ids(changes: pd.DataFrame, members: pd.Series, n_raw: int) -> 
     return changes.assign(event_id=event_id)[cols]
 
 
-#: Reader columns whose few distinct values make a ``category`` column worth having.
+#: Rows looked at to judge whether a reader column has few enough distinct values to be a
+#: ``category`` column (at most one per four rows).
 _SAMPLE = 5000
 
 

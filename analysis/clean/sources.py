@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .._arrow import str_series, to_arrow_text
+from .._arrow import join_groups, str_series, to_arrow_text
 from ._log import FLAGS, append_code, empty_changes, problem
 
 __all__ = ["parse_source_text", "parse_sources", "SourceReading"]
@@ -72,12 +72,6 @@ def parse_source_text(text: str) -> SourceReading:
             dates.pop()
     return SourceReading("; ".join(items), " ".join(urls), len(items),
                          min(dates) if dates else "", without_url, undated)
-
-
-def _sep(text: str):
-    import pyarrow as pa
-
-    return pa.scalar(text, pa.large_string())
 
 
 _URL_RE = r"https?://[^ \t\n\r\f\v]+"  # the Arrow (RE2) spelling of _URL
@@ -250,12 +244,8 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
         items, url = (a.filter(pa.array(first)) for a in (items, url))
         row, has_url, stamp = row[first], has_url[first], stamp[first]
     n = np.bincount(row, minlength=n_rows).astype("int64")
-    offsets = pa.array(np.r_[0, np.cumsum(n)].astype("int64"))
-    source_list = pc.binary_join(pa.LargeListArray.from_arrays(offsets, items), _sep("; "))
-    urls = url.filter(pa.array(has_url))
-    url_offsets = pa.array(np.r_[0, np.cumsum(np.bincount(row[has_url], minlength=n_rows))]
-                           .astype("int64"))
-    source_urls = pc.binary_join(pa.LargeListArray.from_arrays(url_offsets, urls), _sep(" "))
+    source_list = join_groups(items, row, n_rows, "; ")
+    source_urls = join_groups(url.filter(pa.array(has_url)), row[has_url], n_rows, " ")
     without_url = np.zeros(n_rows, dtype=bool)
     without_url[row[~has_url]] = True
     dated = ~np.isnat(stamp)

@@ -76,7 +76,8 @@ def unchanged_by_normalising(values) -> np.ndarray:
     return (text.str.fullmatch(_ALREADY_NORMAL) | (text == "")).fillna(True).to_numpy(dtype=bool)
 
 
-def _normalise_distinct(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _normalise_distinct(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct text normalised, and the rule for the ones that change."""
     clean_u = uniques.copy()
     todo = np.flatnonzero(~unchanged_by_normalising(uniques))
     clean_u[todo] = [normalise_text(u) for u in uniques[todo]]
@@ -109,7 +110,7 @@ def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.
         values = frame[col]
         if isinstance(values.dtype, pd.CategoricalDtype):
             codes, uniques = factorize_text(values)
-            clean_u, rule_u = _normalise_distinct(codes, uniques)
+            clean_u, rule_u = _normalise_distinct(uniques)
             new[col] = text_column(clean_u, codes, frame.index)
             logs.append(log_changes(frame, col, codes, uniques, clean_u, rule_u))
             continue
@@ -118,7 +119,7 @@ def normalise_text_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.
         todo = np.flatnonzero(~unchanged_by_normalising(values) | values.isna().to_numpy())
         part = frame.iloc[todo]
         codes, uniques = factorize_text(values.iloc[todo])
-        clean_u, rule_u = _normalise_distinct(codes, uniques)
+        clean_u, rule_u = _normalise_distinct(uniques)
         out = values.fillna("") if values.hasnans else values
         if (rule_u != "").any():
             out = out.copy()
