@@ -43,12 +43,24 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     ...                        "source_row": [2, 5]})).tolist()
     ['a.csv:2', 'b.xlsx[S1]:5']
     """
-    sheet = frame["source_sheet"].astype("str").fillna("")
-    label = frame["source_file"].astype("str")
-    has_sheet = (sheet != "").to_numpy(dtype=bool)
-    if has_sheet.any():
-        label = label.where(~has_sheet, label + "[" + sheet + "]")
-    return label + ":" + frame["source_row"].astype("str")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # one label per distinct (file, sheet) pair, then one Arrow join: no Python string per row
+    pair = _group_ids([frame["source_file"], frame["source_sheet"]])
+    _, first = _first_at(pair)
+    files = frame["source_file"].iloc[first].astype("str").tolist()
+    sheets = frame["source_sheet"].iloc[first].astype("str").fillna("").tolist()
+    labels = pa.array([f"{f}[{s}]" if s else f for f, s in zip(files, sheets, strict=True)],
+                      type=pa.large_string())
+    row = frame["source_row"]
+    if pd.api.types.is_integer_dtype(row) and not row.isna().any():
+        number = pc.cast(pa.array(row.to_numpy(dtype="int64")), pa.large_string())
+    else:
+        number = to_arrow_text(row.astype("str"), missing_as_empty=True)
+    keys = pc.binary_join_element_wise(pc.take(labels, pa.array(pair)), number,
+                                       pa.scalar(":", pa.large_string()))
+    return str_series(keys, frame.index)
 
 
 def _union_items(values, sep: str = "; ") -> str:
@@ -82,25 +94,28 @@ def _first_at(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, first[values]
 
 
-def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster id per row, and per row whether it shares its key with an event it was not merged with."""
-    gid = _group_ids([rows["source_file"], rows["source_sheet"], rows["event_id"]])
+def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cluster id per row, per row whether it shares its key with an event it was not merged
+    with, and the code of each row's ``event_id`` text."""
+    eid = pd.factorize(rows["event_id"], use_na_sentinel=False)[0]
+    gid = _group_ids([rows["source_file"], rows["source_sheet"], eid])
     possible_dup = np.zeros(len(rows), dtype=bool)
     if not match or rows.empty:
-        return gid, possible_dup
+        return gid, possible_dup, eid
     _, first_at = _first_at(gid)
     first = rows.iloc[first_at][[*match, "source_file"]].assign(_gid=gid[first_at])
     keys = first[list(match)]
     usable = keys.notna().all(axis=1) & (first["_site_key"] != "") & (first["actor"] != "unknown")
     first = first.loc[usable]
     if first.empty:
-        return gid, possible_dup
+        return gid, possible_dup, eid
     key_id = _group_ids([first[c] for c in match])
     file_id = _group_ids([first["source_file"]])
     g = first["_gid"].to_numpy()
     n_groups = np.bincount(key_id)
-    key_file_pairs = np.unique(np.c_[key_id, file_id], axis=0)
-    n_files = np.bincount(key_file_pairs[:, 0], minlength=len(n_groups))
+    key_file = pd.unique(key_id * (int(file_id.max()) + 1) + file_id)  # distinct (key, file)
+    n_files = np.bincount(key_file // (int(file_id.max()) + 1), minlength=len(n_groups))
     merge_ok = (n_groups > 1) & (n_groups == n_files)
     target = np.full(len(n_groups), np.iinfo("int64").max)
     np.minimum.at(target, key_id, g)
@@ -110,8 +125,10 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None) -> tuple[np.nda
     cluster = remap[gid]
     dup = (n_groups > 1)[key_id] & ~ok
     if dup.any():
-        possible_dup = np.isin(gid, g[dup])
-    return cluster, possible_dup
+        marked = np.zeros(len(remap), dtype=bool)
+        marked[g[dup]] = True
+        possible_dup = marked[gid]
+    return cluster, possible_dup, eid
 
 
 def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
@@ -152,7 +169,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     rows = rows.reset_index(drop=True)
     if "_site_key" not in rows:
         rows = rows.assign(_site_key=_site_keys(rows))
-    cluster, possible_dup = _clusters(rows, match_across_files)
+    cluster, possible_dup, eid = _clusters(rows, match_across_files)
     rows = rows.assign(_cluster=cluster, _row_key=row_keys(rows))
     if possible_dup.any():
         rows = rows.assign(**{FLAGS: append_code(rows[FLAGS], possible_dup, "possible_duplicate")})
@@ -180,7 +197,8 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         out = pd.DataFrame({c: _take_from(rows[c], multi[c] if c in multi and c != "_cluster"
                                           else None, pick, first_row) for c in take_cols})
     out = as_schema_types(out)
-    dup_id = out["event_id"].duplicated(keep=False)
+    event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
+    dup_id = pd.Series(np.bincount(event_eid)[event_eid] > 1 if len(out) else event_eid > 0)
     if dup_id.any():
         stems = out["source_file"].astype("str").map(lambda f: Path(str(f)).stem)
         out.loc[dup_id, "event_id"] = stems[dup_id] + ":" + out.loc[dup_id, "event_id"]
@@ -191,7 +209,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     event_of_cluster = np.empty(len(n_reports), dtype="int64")
     event_of_cluster[out["_cluster"].to_numpy()] = np.arange(len(out))
     ids = pd.Index(out["event_id"], dtype="str")
-    if ids.is_unique:  # the event ids as categories, each row's event as a code
+    if not dup_id.any() or ids.is_unique:  # the event ids as categories, each row's event as a code
         member_ids = pd.Categorical.from_codes(event_of_cluster[cluster], categories=ids)
     else:  # pragma: no cover - two files of one name in different folders share an id
         member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]

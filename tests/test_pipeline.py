@@ -133,3 +133,21 @@ def test_first_at_matches_numpy_unique():
         values, first = np.unique(codes, return_index=True)
         got_values, got_first = _first_at(codes)
         assert got_values.tolist() == values.tolist() and got_first.tolist() == first.tolist()
+
+
+def test_id_used_in_two_files_is_prefixed_with_the_file(tmp_path):
+    """Two files that use one id for different events: both ids get their file's name, other
+    ids stay as written, and each row's changes name the event the row went to."""
+    head = "event_id,date,country,location,actor,target,sources\n"
+    a = tmp_path / "a.csv"
+    b = tmp_path / "b.csv"
+    a.write_text(head + "A1,2023-11-01,Syria,al-Tanf,IRI,US forces,X 2023-11-01 https://x/1\n"
+                 "A2,2023-11-05,iraq,Ain al-Asad,KH,US forces,X 2023-11-05 https://x/2\n")
+    b.write_text(head + "A1,2023-12-01,IRAQ,Erbil,KH,US forces,Y 2023-12-02 https://y/1\n")
+    from analysis import read_tables
+
+    result = clean_incidents(read_tables([a, b]), today=TODAY)
+    assert sorted(result.events["event_id"]) == ["A2", "a:A1", "b:A1"]
+    country = result.changes.astype(str).query("column == 'country'")
+    assert sorted(zip(country["source_file"], country["event_id"], strict=True)) == [
+        ("a.csv", "A2"), ("b.csv", "b:A1")]
