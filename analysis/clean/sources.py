@@ -94,14 +94,79 @@ def _substrings(arr, start: np.ndarray, end: np.ndarray):
     return both.take(pa.array(np.arange(0, 2 * len(start), 2)))
 
 
+def _item_of(offsets: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The item (by ``offsets`` into the bytes) that holds each byte position in ``pos``."""
+    return np.searchsorted(offsets, pos, side="right") - 1
+
+
+def _is_digit(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    return (data[pos] - 48) < 10  # uint8: a byte below "0" wraps round to 208 or more
+
+
+def _first_day(data: np.ndarray, seg_start: np.ndarray, seg_end: np.ndarray) -> np.ndarray:
+    """Per segment ``data[seg_start[i]:seg_end[i]]`` (segments in order, not overlapping), the
+    byte position of its first ``YYYY-MM-DD`` with no digit right before or after it inside
+    the segment (``_DAY_RE``), -1 where there is none. Only the bytes around each ``-`` are
+    looked at."""
+    found = np.full(len(seg_start), -1, dtype=np.int64)
+    if not len(seg_start) or len(data) < 10:
+        return found
+    at = np.flatnonzero(data == 45) - 4  # a date starts 4 bytes before its first dash
+    at = at[(at >= 0) & (at + 10 <= len(data))]
+    at = at[data[at + 7] == 45]
+    for k in (0, 1, 2, 3, 5, 6, 8, 9):
+        at = at[_is_digit(data, at + k)]
+    at = at[at >= seg_start[0]]
+    seg = np.searchsorted(seg_start, at, side="right") - 1  # the last segment starting at or before
+    start, end = seg_start[seg], seg_end[seg]
+    ok = at + 10 <= end
+    ok &= (at == start) | ~_is_digit(data, np.maximum(at - 1, 0))
+    ok &= (at + 10 == end) | ~_is_digit(data, np.minimum(at + 10, len(data) - 1))
+    at, seg = at[ok], seg[ok]
+    head = np.r_[True, seg[1:] != seg[:-1]] if len(seg) else np.zeros(0, dtype=bool)
+    found[seg[head]] = at[head]  # positions ascend, so each segment's first comes first
+    return found
+
+
+def _matches(data: np.ndarray, at: np.ndarray, word: bytes) -> np.ndarray:
+    """Does ``word`` stand in ``data`` at each byte position ``at`` (all within bounds)?"""
+    ok = np.ones(len(at), dtype=bool)
+    for k, byte in enumerate(word):
+        ok &= data[at + k] == byte
+    return ok
+
+
+def _url_starts(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per item (``offsets`` into the bytes ``data``): how many ``http://`` and ``https://`` it
+    holds, and the byte position where the first of them starts (the item's end when none).
+    Only the bytes around each ``://`` are looked at."""
+    n = len(offsets) - 1
+    colon = np.flatnonzero(data == 58)
+    colon = colon[(colon >= offsets[0] + 4) & (colon + 3 <= offsets[-1])]
+    colon = colon[(data[colon + 1] == 47) & (data[colon + 2] == 47)]
+    plain = _matches(data, colon - 4, b"http")
+    secure = ((colon >= offsets[0] + 5) & (data[colon - 1] == 115)
+              & _matches(data, np.maximum(colon - 5, 0), b"http"))
+    start = np.where(secure, colon - 5, colon - 4)
+    item = _item_of(offsets, start)
+    keep = (plain | secure) & (colon + 3 <= offsets[item + 1])  # the scheme inside one item
+    item, start, secure, plain = item[keep], start[keep], secure[keep], plain[keep]
+    n_plain = np.bincount(item[plain], minlength=n)
+    n_secure = np.bincount(item[secure], minlength=n)
+    first = offsets[1:].copy()
+    head = np.r_[True, item[1:] != item[:-1]] if len(item) else np.zeros(0, dtype=bool)
+    first[item[head]] = start[head]  # positions ascend, so each item's first comes first
+    return n_plain, n_secure, first
+
+
 def _url_and_day(items):
     """Per item (a large_string array without nulls): its first URL (``_URL``, with trailing
-    ``.,)`` trimmed; null when none) and the first ``YYYY-MM-DD`` outside every URL (null when
-    none).
+    ``.,)`` trimmed; null when none) and the day of its first ``YYYY-MM-DD`` outside every URL
+    (``datetime64[s]``; NaT when none, or when no day on the calendar).
 
-    Items with at most one URL are cut at byte positions with numpy (the URL runs from
-    ``http`` to the next ASCII white space), so the date pattern runs only over the short text
-    before and after the URL; items with more than one URL start go through the regex kernels.
+    Items with at most one URL are read from their bytes with numpy: the URL runs from
+    ``http`` to the next ASCII white space, and the date is looked for before and after it.
+    Items with more than one URL go through the regex kernels.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -110,15 +175,10 @@ def _url_and_day(items):
     offsets = np.frombuffer(items.buffers()[1], dtype=np.int64)[items.offset:items.offset + n + 1]
     data = items.buffers()[2]
     data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    n_plain = pc.count_substring(items, "http://").to_numpy(zero_copy_only=False)
-    n_secure = pc.count_substring(items, "https://").to_numpy(zero_copy_only=False)
-    at = pc.find_substring(items, "https://").to_numpy(zero_copy_only=False)
-    if (n_plain == 1).any():
-        at = np.where(n_plain == 1, pc.find_substring(items, "http://").to_numpy(
-            zero_copy_only=False), at)
+    n_plain, n_secure, url_start = _url_starts(data, offsets)
     one = (n_plain + n_secure) == 1
     item_start, item_end = offsets[:-1], offsets[1:]
-    url_start = np.where(one, item_start + at, item_end)
+    url_start = np.where(one, url_start, item_end)
     space = np.flatnonzero(_WHITESPACE[data])  # byte positions of white space
     nxt = np.searchsorted(space, url_start)  # the first at or after each URL's start
     found = nxt < len(space)
@@ -132,10 +192,15 @@ def _url_and_day(items):
     url = _substrings(items, url_start, url_end)
     url = pc.if_else(pa.array(one), pc.utf8_rtrim(url, characters=".,)"),
                      pa.scalar(None, pa.large_string()))
-    before = _substrings(items, item_start, url_start)
-    after = _substrings(items, url_end, item_end)
-    day = pc.coalesce(pc.struct_field(pc.extract_regex(before, _DAY_RE), [0]),
-                      pc.struct_field(pc.extract_regex(after, _DAY_RE), [0]))
+    segments = np.empty((n, 4), dtype=np.int64)  # before the URL, then after it
+    segments[:, 0], segments[:, 1], segments[:, 2], segments[:, 3] = (
+        item_start, url_start, url_end, item_end)
+    first = _first_day(data, segments[:, 0::2].reshape(-1), segments[:, 1::2].reshape(-1))
+    first = first.reshape(n, 2)
+    day_at = np.where(first[:, 0] >= 0, first[:, 0], first[:, 1])
+    stamp = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    dated = np.flatnonzero(day_at >= 0)
+    stamp[dated] = _calendar_days(data, day_at[dated])
     several = (n_plain + n_secure) > 1
     if several.any():  # the general case, by regex
         idx = np.flatnonzero(several)
@@ -147,14 +212,33 @@ def _url_and_day(items):
         pick = np.arange(n)
         pick[idx] = n + np.arange(len(idx))
         url = pa.concat_arrays([url, h_url.cast(url.type)]).take(pa.array(pick))
-        day = pa.concat_arrays([day, h_day.cast(day.type)]).take(pa.array(pick))
-    return url, day
+        stamp[idx] = _iso_days(h_day.cast(pa.large_string()))
+    return url, stamp
+
+
+def _calendar_days(data: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The ``YYYY-MM-DD`` texts starting at byte positions ``at`` of ``data`` as
+    ``datetime64[s]``; NaT for one that is no day on the calendar (``2023-02-30``)."""
+    def number(*places: int) -> np.ndarray:
+        value = np.zeros(len(at), dtype=np.int64)
+        for k in places:
+            value = value * 10 + (data[at + k] - 48)
+        return value
+
+    year, month, dom = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    ok = (year >= 1) & (month >= 1) & (month <= 12) & (dom >= 1)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    ok &= dom <= length
+    out = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[s]")
+    out[ok] = (first[ok] + (dom[ok] - 1)).astype("datetime64[s]")
+    return out
 
 
 def _iso_days(day) -> np.ndarray:
     """``YYYY-MM-DD`` texts (an Arrow large_string array; null where there is none) as
-    ``datetime64[s]``, NaT where the text is null or no day on the calendar (``2023-02-30``):
-    the eight digits are read from the array's bytes and checked against the month's length."""
+    ``datetime64[s]``, NaT where the text is null or no day on the calendar."""
     n = len(day)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     if n == 0 or day.buffers()[2] is None:
@@ -163,16 +247,7 @@ def _iso_days(day) -> np.ndarray:
     data = np.frombuffer(day.buffers()[2], dtype=np.uint8)
     valid = day.is_valid().to_numpy(zero_copy_only=False) & (np.diff(offsets) == 10)
     at = np.flatnonzero(valid)
-    digits = data[offsets[at][:, None] + np.array([0, 1, 2, 3, 5, 6, 8, 9])].astype(np.int64) - 48
-    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 4] * 10 + digits[:, 5]
-    dom = digits[:, 6] * 10 + digits[:, 7]
-    ok = (year >= 1) & (month >= 1) & (month <= 12) & (dom >= 1)
-    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    first = months.astype("datetime64[D]")
-    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
-    ok &= dom <= length
-    out[at[ok]] = (first[ok] + (dom[ok] - 1)).astype("datetime64[s]")
+    out[at] = _calendar_days(data, offsets[at])
     return out
 
 
@@ -227,9 +302,8 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
     nonempty = pc.not_equal(items, "").to_numpy(zero_copy_only=False)
     items = items.filter(pa.array(nonempty))
     row = row[nonempty]
-    url, day = _url_and_day(items)
+    url, stamp = _url_and_day(items)
     has_url = pc.is_valid(url).to_numpy(zero_copy_only=False)
-    stamp = _iso_days(day)
     # one item per source: the first of the items of a row with the same URL (or the same text)
     if has_url.all():
         key = url

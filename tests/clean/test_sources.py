@@ -28,7 +28,10 @@ ITEM = st.one_of(st.sampled_from([
     "AP 2023-10-19 https://A.x/1", "two https://a.x/1 2023-10-17 http://b.x/2",
     "see:https://e.x/5?u=http://f.x 2023-10-16", "AP https:// 2023-10-15", "AP https://",
     "2023-10-14https://g.x/2023-10-13", "x12023-10-12 https://h.x", "AP 2023-10-11\thttps://i.x,)",
-    "é 2023-10-10 https://é.x/ü", "https://j.x 20231009 2023-10-09x"]), st.text(max_size=20),
+    "é 2023-10-10 https://é.x/ü", "https://j.x 20231009 2023-10-09x",
+    "ahttps://k.x/2023-10-08 2023-10-08-09", "12023-10-07-2023-10-06 hhttp://l.x",
+    "http:/ /m.x 2023-1-05", "2023-10-04https://n.x2023-10-03", "AP http; ://o.x 2023-10-02",
+    "AP https:/; /p.x 2023-10-01 2023-10-0;1 x"]), st.text(max_size=20),
     st.text(alphabet="htps:/ 0123-;.,)\t", max_size=30))
 CELL = st.lists(ITEM, max_size=4).map("; ".join)
 
