@@ -66,8 +66,8 @@ def _clean(args: argparse.Namespace) -> int:
     from .pipeline import clean_incidents
     from .read import read_tables
 
-    raw = read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding)
-    result = clean_incidents(raw, date_order=args.date_order)
+    result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding),
+                             date_order=args.date_order)  # the raw table is not kept
     paths = write_outputs(result, args.out, excel=args.xlsx)
     print(result.summary())
     for name, path in paths.items():

@@ -211,9 +211,11 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     reason = reason.mask(structural, q["_read_issue"].to_numpy(object))
     message = message.mask(structural, ("row: " + q["_read_detail"].astype(str)).to_numpy(object))
 
-    events, members = merge_with_members(checked.loc[~checked.index.isin(quarantine_idx)],
-                                         match_across_files=match_across_files)
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
+    usable = checked.loc[~checked.index.isin(quarantine_idx)]
+    del raw, work, q, checked  # a million-row table: let merge reuse their memory
+    events, members = merge_with_members(usable, match_across_files=match_across_files)
+    del usable
     _check_accounting(n_raw, events, members, quarantine_idx)
     changes = _attach_event_ids(concat_changes(logs), members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
