@@ -11,9 +11,10 @@ Prints a table; it is a measurement, not a test. For each size it generates a me
 - ``python -m analysis clean`` end to end (read, clean, validate, merge, write four files);
 
 and reports wall time, rows per second, peak memory (the process's maximum resident set) and the
-ratio to the floor. This runner imports only the standard library and runs every measurement in
-its own process: on Linux a child's maximum resident set includes the parent's size at fork, so a
-heavy runner would inflate every reading. At 100k rows it also times the row-by-row baseline
+ratio to the floor: medians of ``--repeat`` runs (default 3, floor and clean alternating), because
+single runs on a small virtual machine vary by a fifth or more. This runner imports only the
+standard library and runs every measurement in its own process: on Linux a child's maximum
+resident set includes the parent's size at fork, so a heavy runner would inflate every reading. At 100k rows it also times the row-by-row baseline
 (benchmarks/rowwise.py) against the library's cleaning steps and checks that both give
 identical values on every single-report event. Finally it times the library's import against
 ``import pandas`` and, with --build, ``python -m analysis build``.
@@ -111,6 +112,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description="speed and memory benchmark")
     p.add_argument("--quick", action="store_true", help="100k rows only")
     p.add_argument("--build", action="store_true", help="also time `python -m analysis build`")
+    p.add_argument("--repeat", type=int, default=3, metavar="N",
+                   help="runs of the floor and of clean per size; medians are shown (default 3)")
     p.add_argument("--compare", metavar="CSV", help=argparse.SUPPRESS)
     p.add_argument("--generate", nargs=2, metavar=("ROWS", "CSV"), help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -135,17 +138,25 @@ def main() -> None:
     for rows in sizes:
         path = dataset(rows)
         size_mb = path.stat().st_size / 1e6
+        floors, cleans = [], []
         with tempfile.TemporaryDirectory() as tmp:
-            floor_s, floor_mb = timed([sys.executable, "-c", FLOOR, str(path),
-                                       str(Path(tmp) / "floor.parquet")])
-            clean_s, clean_mb = timed([sys.executable, "-m", "analysis", "clean", str(path),
-                                       "--out", str(Path(tmp) / "out")])
+            for _ in range(args.repeat):  # alternating, so that a slow spell hits both
+                floors.append(timed([sys.executable, "-c", FLOOR, str(path),
+                                     str(Path(tmp) / "floor.parquet")]))
+                cleans.append(timed([sys.executable, "-m", "analysis", "clean", str(path),
+                                     "--out", str(Path(tmp) / "out")]))
+        floor_s, floor_mb = (statistics.median(v) for v in zip(*floors, strict=True))
+        clean_s, clean_mb = (statistics.median(v) for v in zip(*cleans, strict=True))
         print(f"{rows:>9,} {'I/O floor (pyarrow read + parquet)':<34} {floor_s:>8.2f} "
               f"{rows / floor_s:>10,.0f} {floor_mb:>8.0f} {1:>8.1f}")
         print(f"{rows:>9,} {'analysis clean, end to end':<34} {clean_s:>8.2f} "
               f"{rows / clean_s:>10,.0f} {clean_mb:>8.0f} {clean_s / floor_s:>8.1f}")
         print(f"{'':>9} CSV {size_mb:.0f} MB; clean peak memory = {clean_mb / size_mb:.1f} x the "
               "CSV's size")
+        if args.repeat > 1:
+            print(f"{'':>9} medians of {args.repeat} runs each; clean took "
+                  f"{min(c[0] for c in cleans):.2f}-{max(c[0] for c in cleans):.2f} s, the floor "
+                  f"{min(f[0] for f in floors):.2f}-{max(f[0] for f in floors):.2f} s")
     out = subprocess.run([sys.executable, __file__, "--compare", str(dataset(100_000))],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
     t_row, t_lib, n, bad = json.loads(out.strip().splitlines()[-1])
