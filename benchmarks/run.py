@@ -14,10 +14,11 @@ and reports wall time, rows per second, peak memory (the process's maximum resid
 ratio to the floor: medians of ``--repeat`` runs (default 3, floor and clean alternating), because
 single runs on a small virtual machine vary by a fifth or more. This runner imports only the
 standard library and runs every measurement in its own process: on Linux a child's maximum
-resident set includes the parent's size at fork, so a heavy runner would inflate every reading. At 100k rows it also times the row-by-row baseline
-(benchmarks/rowwise.py) against the library's cleaning steps and checks that both give
-identical values on every single-report event. Finally it times the library's import against
-``import pandas`` and, with --build, ``python -m analysis build``.
+resident set includes the parent's size at fork, so a heavy runner would inflate every reading.
+At 100k rows it also times the row-by-row baseline (benchmarks/rowwise.py) against the library's
+cleaning steps and checks that both give identical values on every single-report event. Finally
+it times the library's import against ``import pandas`` and, with --build,
+``python -m analysis build``.
 """
 
 from __future__ import annotations
