@@ -114,8 +114,9 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None
     file_id = _group_ids([first["source_file"]])
     g = first["_gid"].to_numpy()
     n_groups = np.bincount(key_id)
-    key_file = pd.unique(key_id * (int(file_id.max()) + 1) + file_id)  # distinct (key, file)
-    n_files = np.bincount(key_file // (int(file_id.max()) + 1), minlength=len(n_groups))
+    n_file_ids = int(file_id.max()) + 1
+    key_file = pd.unique(key_id * n_file_ids + file_id)  # each distinct (key, file) pair once
+    n_files = np.bincount(key_file // n_file_ids, minlength=len(n_groups))
     merge_ok = (n_groups > 1) & (n_groups == n_files)
     target = np.full(len(n_groups), np.iinfo("int64").max)
     np.minimum.at(target, key_id, g)
@@ -198,7 +199,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
                                           else None, pick, first_row) for c in take_cols})
     out = as_schema_types(out)
     event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
-    dup_id = pd.Series(np.bincount(event_eid)[event_eid] > 1 if len(out) else event_eid > 0)
+    dup_id = pd.Series(np.bincount(event_eid)[event_eid] > 1)
     if dup_id.any():
         stems = out["source_file"].astype("str").map(lambda f: Path(str(f)).stem)
         out.loc[dup_id, "event_id"] = stems[dup_id] + ":" + out.loc[dup_id, "event_id"]
