@@ -154,14 +154,26 @@ def _csv_records_slow(text: str) -> tuple[pd.DataFrame, np.ndarray]:
 _Part = tuple[str, list[str], pd.DataFrame, np.ndarray, np.ndarray]
 
 
-def _csv_records_arrow(data: bytes, text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
-    """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed); ``None``
-    when it cannot read the file as a rectangle (ragged rows), so the caller falls back."""
+def _first_record(data: bytes) -> list[str] | None:
+    """The header row, decoding only as many bytes as it takes (``None`` when those bytes are
+    not UTF-8: the careful path then names the line)."""
+    try:
+        return next(csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig",
+                                                newline="")), None)
+    except UnicodeDecodeError:
+        return None
+
+
+def _csv_records_arrow(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed), on the
+    undecoded bytes: Arrow checks the UTF-8 itself, so the file is never held as a Python string.
+    ``None`` when the careful path should read it instead: a blank or undecodable header, bytes
+    that are not UTF-8, or rows that are not a rectangle (ragged rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = next(csv.reader(io.StringIO(text, newline="")), None)  # reads the header only
-    if not first:
+    first = _first_record(data)  # reads the header only
+    if not first or not any(cell.strip() for cell in first):
         return None
     names = [f"f{i}" for i in range(len(first))]
     try:
@@ -171,10 +183,11 @@ def _csv_records_arrow(data: bytes, text: str) -> tuple[list[str], pd.DataFrame,
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+                quoted_strings_can_be_null=False, check_utf8=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     frame = table.to_pandas()
+    del table
     header = [str(h) for h in frame.iloc[0].tolist()]
     if header != first:  # the two parsers disagree on the header: use the careful path
         return None
@@ -185,13 +198,16 @@ def _csv_records_arrow(data: bytes, text: str) -> tuple[list[str], pd.DataFrame,
 
 def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
     data = path.read_bytes()
-    text = _decode(data, file, encoding)
-    if not text.strip():
-        raise InputError("file is empty: no header row", file=file)
     fast = None
     if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        fast = _csv_records_arrow(data, text)
-    header, rows, extra = fast if fast is not None else _csv_records(text, file)
+        fast = _csv_records_arrow(data)
+    if fast is None:  # the careful path: decode it all, name the bad byte, read ragged rows
+        text = _decode(data, file, encoding)
+        del data
+        if not text.strip():
+            raise InputError("file is empty: no header row", file=file)
+        fast = _csv_records(text, file)
+    header, rows, extra = fast
     source_row = np.arange(2, len(rows) + 2, dtype="int64")
     return [("", header, rows, extra, source_row)]
 

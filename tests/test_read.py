@@ -54,6 +54,30 @@ def test_declared_encoding(tmp_path):
     assert read_table(p, encoding="cp1252").loc[0, "location"] == "Caf\u00e9"
 
 
+
+def test_valid_utf8_is_read_without_decoding_the_whole_file(tmp_path, monkeypatch):
+    """A well-formed UTF-8 table is checked and read by Arrow from its bytes: the whole-file
+    decode (a Python string several times the file's size) is only for the careful path."""
+    import analysis.read as read_module
+
+    def no_decode(*args, **kwargs):
+        raise AssertionError("the whole file was decoded")
+
+    monkeypatch.setattr(read_module, "_decode", no_decode)
+    body = 'A2,2023-10-19,\u0627\u0644\u0639\u0631\u0627\u0642,"Ain\nal-Asad",x,y,"z, w"\n'
+    df = read_table(write(tmp_path, "\ufeff" + HEADER + ROW + body))
+    assert df["country"].tolist() == ["Iraq", "\u0627\u0644\u0639\u0631\u0627\u0642"]
+    assert df["location"].tolist() == ["Ain al-Asad", "Ain\nal-Asad"]
+    assert df["source_row"].tolist() == [2, 3]
+
+
+def test_bad_byte_far_into_the_file_names_its_line(tmp_path):
+    """A bad byte after many good rows (past Arrow's first block) still names its line."""
+    rows = ROW * 30_000  # about 2.4 MB
+    p = write(tmp_path, (HEADER + rows).encode() + b"A9,2023-10-19,Iraq,Caf\xe9,x,y,z\n")
+    with pytest.raises(InputError, match=r"t.csv: not valid utf-8 at line 30002"):
+        read_table(p)
+
 def test_utf16_with_bom(tmp_path):
     """A UTF-16 export with its BOM is read as such."""
     p = write(tmp_path, HEADER + ROW, encoding="utf-16")
