@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .clean._log import as_categorical
 from .clean.text import normalise_text
 from .errors import InputError
 from .reference import load_columns
@@ -392,8 +393,10 @@ def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: 
             data[col] = rows[col]
     frame = pd.DataFrame(data)
     issue, detail = _structure(frame, names, header, extra)
-    return frame.assign(_read_issue=issue, _read_detail=detail, _merged_cells=merged,
-                        _formula_cells=formula)
+    # nearly all blank: as categories, not a million text cells to convert one by one
+    return frame.assign(_read_issue=as_categorical(issue), _read_detail=as_categorical(detail),
+                        _merged_cells=as_categorical(merged),
+                        _formula_cells=as_categorical(formula))
 
 
 def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: np.ndarray
@@ -410,7 +413,8 @@ def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: 
     for name, head in zip(names, header, strict=False):
         if not len(cand):
             break
-        cells = frame[name].iloc[cand].astype("str")
+        cells = frame[name] if len(cand) == n else frame[name].iloc[cand]
+        cells = cells.astype("str")
         stripped = cells.str.strip()
         empty = (stripped == "").to_numpy(dtype=bool)
         key = stripped.str.lower()
