@@ -156,8 +156,8 @@ _Part = tuple[str, list[str], pd.DataFrame, np.ndarray, np.ndarray]
 
 
 def _first_record(data: bytes) -> list[str] | None:
-    """The header row, decoding only as many bytes as it takes (``None`` when those bytes are
-    not UTF-8: the careful path then names the line)."""
+    """The header row, decoding only as many bytes as it takes (``None`` for an empty file, or
+    when those bytes are not UTF-8: the careful path then gives the message)."""
     try:
         return next(csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig",
                                                 newline="")), None)
@@ -199,16 +199,16 @@ def _csv_records_arrow(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray
 
 def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
     data = path.read_bytes()
-    fast = None
+    records = None
     if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        fast = _csv_records_arrow(data)
-    if fast is None:  # the careful path: decode it all, name the bad byte, read ragged rows
+        records = _csv_records_arrow(data)
+    if records is None:  # the careful path: decode it all, name the bad byte, read ragged rows
         text = _decode(data, file, encoding)
         del data
         if not text.strip():
             raise InputError("file is empty: no header row", file=file)
-        fast = _csv_records(text, file)
-    header, rows, extra = fast
+        records = _csv_records(text, file)
+    header, rows, extra = records
     source_row = np.arange(2, len(rows) + 2, dtype="int64")
     return [("", header, rows, extra, source_row)]
 

@@ -54,7 +54,6 @@ def test_declared_encoding(tmp_path):
     assert read_table(p, encoding="cp1252").loc[0, "location"] == "Caf\u00e9"
 
 
-
 def test_valid_utf8_is_read_without_decoding_the_whole_file(tmp_path, monkeypatch):
     """A well-formed UTF-8 table is checked and read by Arrow from its bytes: the whole-file
     decode (a Python string several times the file's size) is only for the careful path."""
@@ -77,6 +76,7 @@ def test_bad_byte_far_into_the_file_names_its_line(tmp_path):
     p = write(tmp_path, (HEADER + rows).encode() + b"A9,2023-10-19,Iraq,Caf\xe9,x,y,z\n")
     with pytest.raises(InputError, match=r"t.csv: not valid utf-8 at line 30002"):
         read_table(p)
+
 
 def test_utf16_with_bom(tmp_path):
     """A UTF-16 export with its BOM is read as such."""
