@@ -67,7 +67,8 @@ def _clean(args: argparse.Namespace) -> int:
     from .read import read_tables
 
     result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding),
-                             date_order=args.date_order)  # the raw table is not kept
+                             date_order=args.date_order,  # the raw table is not kept
+                             categories=True)  # the files are the same, the memory less
     paths = write_outputs(result, args.out, excel=args.xlsx)
     print(result.summary())
     for name, path in paths.items():

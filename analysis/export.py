@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._arrow import str_series, to_arrow_text
+from ._arrow import as_str, str_series, to_arrow_text
 
 __all__ = ["escape_formulas", "write_csv", "write_excel", "write_outputs"]
 
@@ -42,16 +42,18 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: _escape(frame[c]) for c in frame.columns if _is_text(frame[c])})
 
 
-def _arrow_text(s: pd.Series):
+def _arrow_text(s: pd.Series, categories=None):
     """A text column as an Arrow string array, a value that starts with one of ``_TRIGGERS``
-    prefixed with ``'`` (all in Arrow)."""
+    prefixed with ``'`` (all in Arrow). A ``category`` column's categories are escaped once
+    (or given, escaped, as ``categories``) and taken by its codes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(s.dtype, pd.CategoricalDtype):  # escape the few categories, keep the codes
-        cats = _arrow_text(pd.Series(s.cat.categories.astype(str)))
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        if categories is None:
+            categories = _arrow_text(pd.Series(s.cat.categories.astype(str)))
         codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes == -1).to_numpy())
-        return pc.take(cats, codes)
+        return pc.take(categories, codes)
     values = to_arrow_text(s)
     risky = _starts_with_trigger(values)
     if not risky.any():
@@ -85,9 +87,11 @@ def _whole_days(s: pd.Series) -> bool:
     return bool((values[known].astype("datetime64[D]") == values[known]).all())
 
 
-def _arrow_table(frame: pd.DataFrame, whole_days: dict | None = None):
+def _arrow_table(frame: pd.DataFrame, whole_days: dict | None = None,
+                 categories: dict | None = None):
     """The frame as a pyarrow table for CSV: text escaped, dates as dates, nullable ints kept
-    (``whole_days``: per date column, whether to write days; worked out here when not given)."""
+    (``whole_days``: per date column, whether to write days; worked out here when not given;
+    ``categories``: per ``category`` column, its categories already escaped)."""
     import pyarrow as pa
 
     arrays, names = [], []
@@ -102,7 +106,7 @@ def _arrow_table(frame: pd.DataFrame, whole_days: dict | None = None):
             else:
                 arrays.append(pa.array(s.dt.strftime("%Y-%m-%d %H:%M:%S"), from_pandas=True))
         elif _is_text(s):
-            arrays.append(_arrow_text(s))
+            arrays.append(_arrow_text(s, (categories or {}).get(col)))
         else:
             arrays.append(pa.array(s, from_pandas=True))
         names.append(str(col))
@@ -119,18 +123,41 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     days = {c: _whole_days(frame[c]) for c in frame.columns
             if pd.api.types.is_datetime64_any_dtype(frame[c])}
-    first = _arrow_table(frame.iloc[:_BATCH], days)
+    cats = {c: _arrow_text(pd.Series(frame[c].cat.categories.astype(str)))
+            for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    first = _arrow_table(frame.iloc[:_BATCH], days, cats)
     with pacsv.CSVWriter(path, first.schema,
                          write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
         writer.write_table(first)
         for start in range(_BATCH, len(frame), _BATCH):  # a slice at a time: little memory
-            writer.write_table(_arrow_table(frame.iloc[start:start + _BATCH], days)
+            writer.write_table(_arrow_table(frame.iloc[start:start + _BATCH], days, cats)
                                .cast(first.schema))
     return path
 
 
 #: Rows converted to Arrow and written at a time.
 _BATCH = 200_000
+
+
+def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as parquet, a ``category`` column as the text it stands for (so the file
+    reads back the same whether or not the frame kept categories), a slice at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def table(part: pd.DataFrame) -> pa.Table:
+        text = {c: as_str(part[c]) for c in part.columns
+                if isinstance(part[c].dtype, pd.CategoricalDtype)}
+        return pa.Table.from_pandas(part.assign(**text) if text else part, preserve_index=False)
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first = table(frame.iloc[:_BATCH])
+    with pq.ParquetWriter(path, first.schema) as writer:
+        writer.write_table(first)
+        for start in range(_BATCH, len(frame), _BATCH):
+            writer.write_table(table(frame.iloc[start:start + _BATCH]).cast(first.schema))
+    return path
 
 
 def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") -> Path:
@@ -169,8 +196,7 @@ def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[s
     parquet = out / "events.parquet"
 
     def write_parquet() -> Path:
-        result.events.to_parquet(parquet, index=False)
-        return parquet
+        return write_parquet_text(result.events, parquet)
 
     jobs = {
         "events.csv": lambda: write_csv(result.events, out / "events.csv"),

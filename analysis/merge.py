@@ -139,14 +139,16 @@ def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | N
 
 
 def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
-                       = MATCH_ACROSS_FILES) -> tuple[pd.DataFrame, pd.Series]:
+                       = MATCH_ACROSS_FILES, categories: bool = False
+                       ) -> tuple[pd.DataFrame, pd.Series]:
     """Merge cleaned rows into events (one row per event, ``EVENT_COLUMNS``).
 
     ``rows`` are cleaned, validated rows with ``source_file``, ``source_sheet`` and
     ``source_row``, indexed by their position in the raw input (reports of one event keep that
     order, and events sort by date, then input order). Pass ``match_across_files=None`` to merge
-    by ``event_id`` only. Returns the events and, indexed like ``rows``, the event id each row
-    went to.
+    by ``event_id`` only. With ``categories``, text columns that arrive as ``category`` stay
+    so (the event id is always text). Returns the events and, indexed like ``rows``, the event
+    id each row went to.
 
     Examples
     --------
@@ -197,7 +199,8 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         pick = np.where(event_multi >= 0, len(rows) + event_multi, first_row)
         out = pd.DataFrame({c: _take_from(rows[c], multi[c] if c in multi and c != "_cluster"
                                           else None, pick, first_row) for c in take_cols})
-    out = as_schema_types(out)
+    out = as_schema_types(out, categories=categories)
+    out = out.assign(event_id=as_str(out["event_id"]))
     event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
     dup_id = pd.Series(np.bincount(event_eid)[event_eid] > 1)
     if dup_id.any():
@@ -215,7 +218,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     else:  # pragma: no cover - two files of one name in different folders share an id
         member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]
     members = pd.Series(member_ids, index=rows["_pos"].to_numpy(), name="event_id")
-    return as_schema_types(out[EVENT_COLUMNS]), members
+    return as_schema_types(out[EVENT_COLUMNS], categories=categories), members
 
 
 def _take_from(values: pd.Series, extra: pd.Series | None, pick: np.ndarray,

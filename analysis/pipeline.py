@@ -130,7 +130,7 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
                     weapons: pd.DataFrame | None = None, date_order: str | None = None,
                     today: dt.date | None = None,
                     match_across_files: tuple[str, ...] | None = MATCH_ACROSS_FILES,
-                    ) -> CleanResult:
+                    categories: bool = False) -> CleanResult:
     """Clean an incident table into events, quarantine and a change log.
 
     Parameters
@@ -146,6 +146,12 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
         Dates after it are flagged ``future_date`` (default: the day it runs).
     match_across_files
         Columns on which events of different files are matched (``None``: by id only).
+    categories
+        Keep the event table's text columns with few distinct values (country, site, actor,
+        flags, the raw texts, ...) as pandas ``category`` columns, as the change log's are:
+        a million-row table then takes about 450 MB less memory. The values are the same;
+        ``events.astype({c: "str" for c in ...})`` or :func:`analysis.validate.as_schema_types`
+        gives plain text. :func:`analysis.write_outputs` writes the same files either way.
 
     Returns
     -------
@@ -214,7 +220,8 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
     usable = checked.loc[~checked.index.isin(quarantine_idx)]
     del raw, work, q, checked  # a million-row table: let merge reuse their memory
-    events, members = merge_with_members(usable, match_across_files=match_across_files)
+    events, members = merge_with_members(usable, match_across_files=match_across_files,
+                                         categories=categories)
     del usable
     _check_accounting(n_raw, events, members, quarantine_idx)
     changes = _attach_event_ids(concat_changes(logs), members, n_raw)

@@ -145,11 +145,13 @@ def _coerce(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype(dtype)
 
 
-def as_schema_types(frame: pd.DataFrame) -> pd.DataFrame:
+def as_schema_types(frame: pd.DataFrame, *, categories: bool = False) -> pd.DataFrame:
     """``frame`` with every text column of the schema as pandas ``str`` (the steps build some as
-    Python objects; the event table's text columns all have one dtype)."""
+    Python objects; the event table's text columns all have one dtype). With ``categories``,
+    a ``category`` text column stays one."""
     text = [name for name, dtype, *_ in _SPEC
-            if dtype == "str" and name in frame and frame[name].dtype != "str"]
+            if dtype == "str" and name in frame and frame[name].dtype != "str"
+            and not (categories and isinstance(frame[name].dtype, pd.CategoricalDtype))]
     from ._arrow import as_str
 
     return frame.assign(**{c: as_str(frame[c]) for c in text}) if text else frame

@@ -3,7 +3,9 @@ deterministic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -11,6 +13,7 @@ import pandas as pd
 from analysis import clean_incidents, paths, read_tables
 from analysis.export import escape_formulas, write_csv, write_excel, write_outputs
 
+TODAY = dt.date(2026, 1, 1)
 RISKY = ["=SUM(A1:A2)", "+1", "-2 killed", "@cmd", "\tx", "\rx", "plain"]
 
 
@@ -71,3 +74,31 @@ def test_csv_written_in_slices_is_the_same_file(tmp_path, monkeypatch):
     lines = whole.decode().splitlines()
     assert lines[1] == '"2024-01-01 00:00:00",2024-01-01,"\'=x","a,b",1'
     assert lines[3] == '"2024-01-03 10:30:00",2024-01-03,"a","\'-1",3'
+
+
+def test_events_kept_as_categories_write_the_same_files(tmp_path, monkeypatch):
+    """``clean_incidents(categories=True)`` (what the command line uses) keeps the event table's
+    few-valued text as categories with the same values, and write_outputs writes the same CSV
+    bytes and a parquet file that reads back as the text table, also a slice at a time."""
+    import analysis.export as export
+    from analysis.validate import as_schema_types
+
+    monkeypatch.setattr(export, "_BATCH", 7)  # several parquet row groups and CSV slices
+    inputs = [paths.RAW / "attacks.csv", paths.RAW / "us_strikes.csv",
+              Path(__file__).parent / "data" / "messy_incidents.csv"]
+    text = clean_incidents(read_tables(inputs), today=TODAY)
+    compact = clean_incidents(read_tables(inputs), today=TODAY, categories=True)
+    kept = [c for c in compact.events if isinstance(compact.events[c].dtype, pd.CategoricalDtype)]
+    assert {"country", "site", "actor", "weapon_class"} <= set(kept)
+    assert not any(isinstance(t, pd.CategoricalDtype) for t in text.events.dtypes)
+    assert compact.events["event_id"].dtype == "str"
+    pd.testing.assert_frame_equal(as_schema_types(compact.events), text.events)
+
+    a = write_outputs(text, tmp_path / "text")
+    b = write_outputs(compact, tmp_path / "compact")
+    for name in ("events.csv", "quarantine.csv", "changes.csv"):
+        assert a[name].read_bytes() == b[name].read_bytes(), name
+    text.events.to_parquet(tmp_path / "pandas.parquet", index=False)
+    expected = pd.read_parquet(tmp_path / "pandas.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(b["events.parquet"]), expected)
+    pd.testing.assert_frame_equal(pd.read_parquet(a["events.parquet"]), expected)
