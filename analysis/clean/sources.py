@@ -274,28 +274,20 @@ def _repeated_in_row(key, row: np.ndarray) -> np.ndarray:
     return repeated
 
 
-def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
+#: Rows read at a time: each slice's scratch arrays are a few megabytes, so the allocators
+#: reuse them instead of asking the system for fresh pages (measured: fewer page faults).
+_SLICE = 65_536
 
-    Vectorised with Arrow's string kernels over all items of all rows (sources cells are nearly
-    all distinct, so parsing each distinct value once would not help); :func:`parse_source_text`
-    reads one cell the same way, and a test holds the two to the same answers. Nothing in the
-    cell is changed, so nothing is logged; flags say what a reviewer should check.
 
-    Examples
-    --------
-    >>> df = pd.DataFrame({"source_file": "a.csv", "source_row": [2, 3], "flags": "",
-    ...     "problem_codes": "", "problem_messages": "",
-    ...     "sources": ["Rudaw 2023-10-24 https://r.example/1", ""]})
-    >>> out, _ = parse_sources(df)
-    >>> out[["n_sources", "problem_codes"]].values.tolist()
-    [[1, ''], [0, 'missing_sources']]
-    """
+def _read_cells(text):
+    """The sources cells ``text`` (an Arrow large_string array without nulls), read: per cell
+    its items joined by ``"; "``, its URLs joined by ``" "`` (two Arrow arrays), the number of
+    sources, whether an item lacks a URL, whether one lacks a date, and the earliest day."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n_rows = len(frame)
-    lists = pc.split_pattern(to_arrow_text(frame[column], missing_as_empty=True), ";")
+    n_rows = len(text)
+    lists = pc.split_pattern(text, ";")
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
     items = pc.utf8_trim_whitespace(pc.list_flatten(lists))
     row = np.repeat(np.arange(n_rows), counts)
@@ -332,6 +324,36 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
         rows_sorted = row[dated][order]
         head = np.r_[True, rows_sorted[1:] != rows_sorted[:-1]]
         earliest[rows_sorted[head]] = days[order][head]
+    return source_list, source_urls, n, without_url, undated, earliest
+
+
+def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
+
+    Vectorised with Arrow's string kernels and numpy byte scans over all items of a slice of
+    rows at a time (sources cells are nearly all distinct, so parsing each distinct value once
+    would not help); :func:`parse_source_text`
+    reads one cell the same way, and a test holds the two to the same answers. Nothing in the
+    cell is changed, so nothing is logged; flags say what a reviewer should check.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source_file": "a.csv", "source_row": [2, 3], "flags": "",
+    ...     "problem_codes": "", "problem_messages": "",
+    ...     "sources": ["Rudaw 2023-10-24 https://r.example/1", ""]})
+    >>> out, _ = parse_sources(df)
+    >>> out[["n_sources", "problem_codes"]].values.tolist()
+    [[1, ''], [0, 'missing_sources']]
+    """
+    import pyarrow as pa
+
+    text = to_arrow_text(frame[column], missing_as_empty=True)
+    pieces = [_read_cells(text.slice(start, _SLICE)) for start in range(0, len(text), _SLICE)]
+    pieces = pieces or [_read_cells(text)]
+    source_list, source_urls = (pa.chunked_array([p[k] for p in pieces], pa.large_string())
+                                for k in (0, 1))
+    n, without_url, undated, earliest = (np.concatenate([p[k] for p in pieces])
+                                         for k in (2, 3, 4, 5))
     out = frame.assign(
         source_list=str_series(source_list, frame.index),
         source_urls=str_series(source_urls, frame.index),

@@ -37,15 +37,19 @@ CELL = st.lists(ITEM, max_size=4).map("; ".join)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(CELL, max_size=8))
-def test_vectorised_matches_single_value_reader(cells):
-    """parse_sources (vectorised) and parse_source_text (one cell) always agree."""
+@given(st.lists(CELL, max_size=8), st.integers(1, 9))
+def test_vectorised_matches_single_value_reader(cells, rows_at_a_time):
+    """parse_sources (vectorised, a slice of rows at a time) and parse_source_text (one cell)
+    always agree."""
+    from unittest import mock
+
     import pandas as pd
 
     frame = pd.DataFrame({"source_file": "t.csv", "source_row": range(2, len(cells) + 2),
                           "flags": "", "problem_codes": "", "problem_messages": "",
                           "sources": cells})
-    out, _ = parse_sources(frame)
+    with mock.patch("analysis.clean.sources._SLICE", rows_at_a_time):
+        out, _ = parse_sources(frame)
     for i, cell in enumerate(cells):
         r = parse_source_text(cell)
         assert out["source_list"].iat[i] == r.items
