@@ -132,6 +132,14 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None
     return cluster, possible_dup, eid
 
 
+def input_columns(columns, match_across_files: tuple[str, ...] | None = MATCH_ACROSS_FILES
+                  ) -> list[str]:
+    """Which of the cleaned rows' ``columns`` merging reads."""
+    wanted = dict.fromkeys([*EVENT_COLUMNS, *_JOINED, "source_file", "source_sheet",
+                            "source_row", "_site_key", *(match_across_files or ())])
+    return [c for c in wanted if c in columns]
+
+
 def merge_reports(rows: pd.DataFrame, *, match_across_files: tuple[str, ...] | None
                   = MATCH_ACROSS_FILES) -> pd.DataFrame:
     """Merge cleaned rows into events; see :func:`merge_with_members`."""
@@ -163,10 +171,8 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     >>> ev.loc[0, "injured_high"] is pd.NA, ev.loc[0, "conflicts"]
     (True, 'injured_best: 34 | 40')
     """
-    keep = [c for c in dict.fromkeys([*EVENT_COLUMNS, *_JOINED, "source_file", "source_sheet",
-                                      "source_row", "_site_key", *(match_across_files or ())])
-            if c in rows]
-    rows = rows[keep].assign(_pos=rows.index)  # only what events need: fewer columns to move
+    # only what events need: fewer columns to move
+    rows = rows[input_columns(rows.columns, match_across_files)].assign(_pos=rows.index)
     if not rows.index.is_monotonic_increasing:
         rows = rows.sort_index(kind="stable")
     rows = rows.reset_index(drop=True)

@@ -33,10 +33,10 @@ from .clean.places import match_sites, normalise_countries
 from .clean.sources import parse_sources
 from .clean.text import normalise_text_columns
 from .clean.weapons import classify_weapons
-from .merge import MATCH_ACROSS_FILES, merge_with_members
+from .merge import MATCH_ACROSS_FILES, input_columns, merge_with_members
 from .read import STRUCTURE_COLUMNS, match_headers
 from .reference import load_columns
-from .validate import validate_rows
+from .validate import check_frame
 
 __all__ = ["clean_incidents", "CleanResult", "QUARANTINE_LEAD"]
 
@@ -203,11 +203,9 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
             work = work.assign(**{col: work[col].fillna("").astype("str")})
 
     bad = (work[PROBLEM_CODES] != "").to_numpy(bool)
-    checked, codes, messages = validate_rows(work.loc[~bad])
-    schema_bad = (codes != "").to_numpy(bool)
-    failed = np.zeros(n_raw, dtype=bool)
-    failed[codes.index.to_numpy()[schema_bad]] = True  # the index is the raw position
-    quarantine_idx = work.index[bad | failed]
+    checked, codes, messages = check_frame(work, rows=True, only=~bad)  # no copy of the rows
+    schema_bad = (codes != "").to_numpy(bool)  # the index is the raw position
+    quarantine_idx = work.index[bad | schema_bad]
     q = work.loc[quarantine_idx]
     reason = pd.Series(q[PROBLEM_CODES].to_numpy(object), index=quarantine_idx)
     message = pd.Series(q[PROBLEM_MESSAGES].to_numpy(object), index=quarantine_idx)
@@ -218,7 +216,7 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     message = message.mask(structural, ("row: " + q["_read_detail"].astype(str)).to_numpy(object))
 
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
-    usable = checked.loc[~checked.index.isin(quarantine_idx)]
+    usable = checked.loc[~(bad | schema_bad), input_columns(checked.columns, match_across_files)]
     del raw, work, q, checked  # a million-row table: let merge reuse their memory
     events, members = merge_with_members(usable, match_across_files=match_across_files,
                                          categories=categories)

@@ -157,7 +157,7 @@ def as_schema_types(frame: pd.DataFrame, *, categories: bool = False) -> pd.Data
     return frame.assign(**{c: as_str(frame[c]) for c in text}) if text else frame
 
 
-def check_frame(frame: pd.DataFrame, *, rows: bool = False
+def check_frame(frame: pd.DataFrame, *, rows: bool = False, only: np.ndarray | None = None
                 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Check ``frame`` against the schema with vectorised column operations.
 
@@ -166,7 +166,8 @@ def check_frame(frame: pd.DataFrame, *, rows: bool = False
     rows take a fraction of a second; pandera itself is not imported. Returns the frame with the
     schema's number and date types, and per row the failure code (``schema``) and a message
     naming each failing column and check. A test runs both on the same inputs and requires the
-    same rows to fail.
+    same rows to fail. ``only`` (a boolean mask) checks those rows alone: the others get no
+    failure (the coercion still covers every row, so no rows need copying out first).
     """
     from .clean.weapons import WEAPON_CLASSES
 
@@ -217,7 +218,7 @@ def check_frame(frame: pd.DataFrame, *, rows: bool = False
     codes = np.full(n, "", dtype=object)
     messages = np.full(n, "", dtype=object)
     for bad, name, label, col in failures:  # only failing rows are visited
-        for i in np.flatnonzero(bad):
+        for i in np.flatnonzero(bad if only is None else bad & only):
             value = "" if col is None else col.iat[i]
             text = f"{name or 'row'}: fails {label} (value {value!r})"
             codes[i] = "schema"

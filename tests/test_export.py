@@ -83,7 +83,8 @@ def test_events_kept_as_categories_write_the_same_files(tmp_path, monkeypatch):
     import analysis.export as export
     from analysis.validate import as_schema_types
 
-    monkeypatch.setattr(export, "_BATCH", 7)  # several parquet row groups and CSV slices
+    monkeypatch.setattr(export, "_BATCH", 7)  # several CSV slices
+    monkeypatch.setattr(export, "_ROW_GROUP", 9)  # and parquet row groups
     inputs = [paths.RAW / "attacks.csv", paths.RAW / "us_strikes.csv",
               Path(__file__).parent / "data" / "messy_incidents.csv"]
     text = clean_incidents(read_tables(inputs), today=TODAY)
