@@ -216,14 +216,28 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     message = message.mask(structural, ("row: " + q["_read_detail"].astype(str)).to_numpy(object))
 
     quarantine = _quarantine(raw, quarantine_idx, reason, message)
-    usable = checked.loc[~(bad | schema_bad), input_columns(checked.columns, match_across_files)]
-    del raw, work, q, checked  # a million-row table: let merge reuse their memory
+    del raw, work, q  # a million-row table: only the checked rows' columns stay
+    columns = {c: checked[c] for c in input_columns(checked.columns, match_across_files)}
+    index = checked.index
+    del checked  # only the columns merge reads stay, each until its rows are copied
+    usable = _rows_kept(columns, ~(bad | schema_bad), index)
     events, members = merge_with_members(usable, match_across_files=match_across_files,
                                          categories=categories)
     del usable
     _check_accounting(n_raw, events, members, quarantine_idx)
     changes = _attach_event_ids(concat_changes(logs), members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
+
+
+def _rows_kept(columns: dict[str, pd.Series], keep: np.ndarray, index: pd.Index
+               ) -> pd.DataFrame:
+    """The rows ``keep`` (a boolean mask) of ``columns`` (name -> column), copied one column at
+    a time, each original let go as soon as it is copied (the dict is emptied): on a large
+    table the copy and the whole table are never in memory together."""
+    out = {}
+    for name in list(columns):
+        out[name] = columns.pop(name).array[keep]
+    return pd.DataFrame(out, index=index[keep], copy=False)
 
 
 def _quarantine(raw: pd.DataFrame, idx: pd.Index, reason: pd.Series, message: pd.Series
