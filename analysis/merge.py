@@ -196,15 +196,22 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     take_cols = [c for c in dict.fromkeys([*EVENT_COLUMNS, "_cluster", "source_file",
                                            "source_sheet"]) if c in rows]
     first_row = first_at[order]  # each event's first report, events in their final order
-    if multi is None:
-        out = rows[take_cols].iloc[first_row].reset_index(drop=True)
-    else:  # a merged event's values come from multi: one take per column from both
+    pick = None
+    if multi is not None:  # a merged event's values come from multi: one take from both
         at_multi = np.full(len(n_reports), -1, dtype="int64")
         at_multi[multi["_cluster"].to_numpy()] = np.arange(len(multi))
         event_multi = at_multi[cluster[first_row]]
         pick = np.where(event_multi >= 0, len(rows) + event_multi, first_row)
-        out = pd.DataFrame({c: _take_from(rows[c], multi[c] if c in multi and c != "_cluster"
-                                          else None, pick, first_row) for c in take_cols})
+    positions = rows["_pos"].to_numpy(copy=True)
+    columns = {}
+    for c in take_cols:  # each row column is let go once taken (when nothing else holds it)
+        extra = multi[c] if multi is not None and c in multi and c != "_cluster" else None
+        columns[c] = _take_from(rows[c], extra, pick, first_row) if pick is not None else (
+            rows[c].iloc[first_row].reset_index(drop=True))
+        del rows[c]
+    del rows
+    out = pd.DataFrame(columns, copy=False)
+    del columns
     out = as_schema_types(out, categories=categories)
     out = out.assign(event_id=as_str(out["event_id"]))
     event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
@@ -223,7 +230,7 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         member_ids = pd.Categorical.from_codes(event_of_cluster[cluster], categories=ids)
     else:  # pragma: no cover - two files of one name in different folders share an id
         member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]
-    members = pd.Series(member_ids, index=rows["_pos"].to_numpy(), name="event_id")
+    members = pd.Series(member_ids, index=positions, name="event_id")
     return as_schema_types(out[EVENT_COLUMNS], categories=categories), members
 
 

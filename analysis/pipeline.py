@@ -220,10 +220,10 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     columns = {c: checked[c] for c in input_columns(checked.columns, match_across_files)}
     index = checked.index
     del checked  # only the columns merge reads stay, each until its rows are copied
-    usable = _rows_kept(columns, ~(bad | schema_bad), index)
-    events, members = merge_with_members(usable, match_across_files=match_across_files,
+    # the kept rows go to merge with no other reference, so it can let each column go once used
+    events, members = merge_with_members(_rows_kept(columns, ~(bad | schema_bad), index),
+                                         match_across_files=match_across_files,
                                          categories=categories)
-    del usable
     _check_accounting(n_raw, events, members, quarantine_idx)
     changes = _attach_event_ids(concat_changes(logs), members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)

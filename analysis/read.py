@@ -155,31 +155,32 @@ def _csv_records_slow(text: str) -> tuple[pd.DataFrame, np.ndarray]:
 _Part = tuple[str, list[str], pd.DataFrame, np.ndarray, np.ndarray]
 
 
-def _first_record(data: bytes) -> list[str] | None:
-    """The header row, decoding only as many bytes as it takes (``None`` for an empty file, or
-    when those bytes are not UTF-8: the careful path then gives the message)."""
+def _first_record(path: Path) -> list[str] | None:
+    """The header row, reading and decoding only as many bytes as it takes (``None`` for an
+    empty file, or when those bytes are not UTF-8: the careful path then gives the message)."""
     try:
-        return next(csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig",
-                                                newline="")), None)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh), None)
     except UnicodeDecodeError:
         return None
 
 
-def _csv_records_arrow(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
-    """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed), on the
-    undecoded bytes: Arrow checks the UTF-8 itself, so the file is never held as a Python string.
-    ``None`` when the careful path should read it instead: a blank or undecodable header, bytes
-    that are not UTF-8, or rows that are not a rectangle (ragged rows)."""
+def _csv_records_arrow(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed), reading
+    the file itself a block at a time: Arrow checks the UTF-8, so the file is never held whole,
+    as bytes or as a Python string. ``None`` when the careful path should read it instead: a
+    blank or undecodable header, bytes that are not UTF-8, or rows that are not a rectangle
+    (ragged rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = _first_record(data)  # reads the header only
+    first = _first_record(path)  # reads the header only
     if not first or not any(cell.strip() for cell in first):
         return None
     names = [f"f{i}" for i in range(len(first))]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
+            str(path),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -198,11 +199,13 @@ def _csv_records_arrow(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray
 
 
 def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
-    data = path.read_bytes()
+    with open(path, "rb") as fh:
+        start = fh.read(2)
     records = None
-    if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        records = _csv_records_arrow(data)
+    if encoding is None and start not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        records = _csv_records_arrow(path)
     if records is None:  # the careful path: decode it all, name the bad byte, read ragged rows
+        data = path.read_bytes()
         text = _decode(data, file, encoding)
         del data
         if not text.strip():
