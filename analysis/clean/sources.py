@@ -348,8 +348,14 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
     import pyarrow as pa
 
     text = to_arrow_text(frame[column], missing_as_empty=True)
-    pieces = [_read_cells(text.slice(start, _SLICE)) for start in range(0, len(text), _SLICE)]
-    pieces = pieces or [_read_cells(text)]
+    slices = [text.slice(start, _SLICE) for start in range(0, len(text), _SLICE)] or [text]
+    if len(slices) > 1:  # numpy and Arrow let go of the GIL: two slices at a time
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pieces = list(pool.map(_read_cells, slices))
+    else:
+        pieces = [_read_cells(slices[0])]
     source_list, source_urls = (pa.chunked_array([p[k] for p in pieces], pa.large_string())
                                 for k in (0, 1))
     n, without_url, undated, earliest = (np.concatenate([p[k] for p in pieces])
