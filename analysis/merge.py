@@ -203,15 +203,26 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
         event_multi = at_multi[cluster[first_row]]
         pick = np.where(event_multi >= 0, len(rows) + event_multi, first_row)
     positions = rows["_pos"].to_numpy(copy=True)
+    row_columns = {c: rows[c] for c in take_cols}
+    del rows  # each row column is let go once taken (when nothing else holds it)
+
+    def take(values: pd.Series, column: str) -> pd.Series:
+        if pick is None:
+            return values.iloc[first_row].reset_index(drop=True)
+        extra = multi[column] if column in multi and column != "_cluster" else None
+        return _take_from(values, extra, pick, first_row)
+
+    from concurrent.futures import ThreadPoolExecutor
+
     columns = {}
-    for c in take_cols:  # each row column is let go once taken (when nothing else holds it)
-        extra = multi[c] if multi is not None and c in multi and c != "_cluster" else None
-        columns[c] = _take_from(rows[c], extra, pick, first_row) if pick is not None else (
-            rows[c].iloc[first_row].reset_index(drop=True))
-        del rows[c]
-    del rows
-    out = pd.DataFrame(columns, copy=False)
-    del columns
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the long texts on a second thread
+        texts = {c: pool.submit(take, row_columns.pop(c), c) for c in take_cols
+                 if row_columns[c].dtype == "str"}
+        for c in take_cols:
+            if c not in texts:
+                columns[c] = take(row_columns.pop(c), c)
+        columns.update((c, future.result()) for c, future in texts.items())
+    out = pd.DataFrame({c: columns.pop(c) for c in take_cols}, copy=False)
     out = as_schema_types(out, categories=categories)
     out = out.assign(event_id=as_str(out["event_id"]))
     event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
