@@ -76,3 +76,10 @@ def test_vectorised_check_fails_the_same_rows_as_pandera():
     assert "killed_low_not_above_best" in messages.iloc[1]
     assert "weapon_class: fails isin" in messages.iloc[3]
     assert (messages.iloc[[0, 10, 11]] == "").all()
+
+    only = np.ones(n, dtype=bool)
+    only[[2, 5]] = False  # rows already quarantined for another reason are not checked again
+    checked, codes_only, messages_only = check_frame(bad, only=only)
+    assert set(np.flatnonzero(codes_only.to_numpy() == "schema")) == {1, 3, 4, 6, 7, 8, 9}
+    assert (messages_only.iloc[[2, 5]] == "").all()
+    assert len(checked) == n  # every row is kept and typed; the caller chooses
