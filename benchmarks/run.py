@@ -7,7 +7,7 @@ Prints a table; it is a measurement, not a test. For each size it generates a me
 (benchmarks/generate.py, deterministic), then runs, each in a fresh process:
 
 - the I/O floor: read the CSV with pyarrow (every column as text, embedded newlines allowed)
-  and write it as parquet, with the allocator switches ``python -m analysis`` sets for itself;
+  and write it as parquet, with the memory switches ``python -m analysis`` sets for itself;
 - ``python -m analysis clean`` end to end (read, clean, validate, merge, write four files);
 
 and reports wall time, rows per second, peak memory (the process's maximum resident set) and the
@@ -49,17 +49,23 @@ pq.write_table(t, dst)
 """
 
 
-#: The allocator switches ``python -m analysis`` sets for itself (no huge pages from NumPy or
-#: from Arrow's mimalloc); the floor runs with them too, so that both sides read and write with
-#: the same allocators (a value set by the user wins on both).
-SWITCHES = {"NUMPY_MADVISE_HUGEPAGE": "0", "MIMALLOC_ALLOW_LARGE_OS_PAGES": "0"}
+def _like_analysis() -> None:
+    """Run in the floor's process before it starts: the switches ``python -m analysis`` sets for
+    itself (analysis/__main__.py), so that both sides get memory from the kernel the same way:
+    NumPy's huge-page switch and no transparent huge pages for the process."""
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(41, 1, 0, 0, 0)  # 41: PR_SET_THP_DISABLE
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run ``cmd``; return (wall seconds, peak resident memory in MB) of that process."""
+def timed(cmd: list[str], setup=None) -> tuple[float, float]:
+    """Run ``cmd`` (``setup`` first, in the child); return (wall seconds, peak resident memory
+    in MB) of that process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env)
+                            preexec_fn=setup)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -151,7 +157,7 @@ def main() -> None:
             for _ in range(args.repeat):  # alternating, so that a slow spell hits both
                 floors.append(timed([sys.executable, "-c", FLOOR, str(path),
                                      str(Path(tmp) / "floor.parquet")],
-                                    env={**SWITCHES, **os.environ}))
+                                    setup=_like_analysis))
                 cleans.append(timed([sys.executable, "-m", "analysis", "clean", str(path),
                                      "--out", str(Path(tmp) / "out")]))
         floor_s, floor_mb = (statistics.median(v) for v in zip(*floors, strict=True))
