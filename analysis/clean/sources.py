@@ -331,10 +331,10 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
     """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
 
     Vectorised with Arrow's string kernels and numpy byte scans over all items of a slice of
-    rows at a time (sources cells are nearly all distinct, so parsing each distinct value once
-    would not help); :func:`parse_source_text`
-    reads one cell the same way, and a test holds the two to the same answers. Nothing in the
-    cell is changed, so nothing is logged; flags say what a reviewer should check.
+    rows at a time, two slices at once (sources cells are nearly all distinct, so parsing each
+    distinct value once would not help); :func:`parse_source_text` reads one cell the same way,
+    and a test holds the two to the same answers. Nothing in the cell is changed, so nothing is
+    logged; flags say what a reviewer should check.
 
     Examples
     --------
