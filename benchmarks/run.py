@@ -7,7 +7,8 @@ Prints a table; it is a measurement, not a test. For each size it generates a me
 (benchmarks/generate.py, deterministic), then runs, each in a fresh process:
 
 - the I/O floor: read the CSV with pyarrow (every column as text, embedded newlines allowed)
-  and write it as parquet, with the memory switches ``python -m analysis`` sets for itself;
+  and write it as parquet, with the memory switches ``python -m analysis clean`` sets for
+  itself;
 - ``python -m analysis clean`` end to end (read, clean, validate, merge, write four files);
 
 and reports wall time, rows per second, peak memory (the process's maximum resident set) and the
@@ -50,9 +51,10 @@ pq.write_table(t, dst)
 
 
 def _like_analysis() -> None:
-    """Run in the floor's process before it starts: the switches ``python -m analysis`` sets for
-    itself (analysis/__main__.py), so that both sides get memory from the kernel the same way:
-    NumPy's huge-page switch and no transparent huge pages for the process."""
+    """Run in the floor's process before it starts: the switches ``python -m analysis clean``
+    sets for itself (``analysis/__main__.py`` and ``cli._without_huge_pages``, repeated here
+    because this runner imports only the standard library), so that both sides get memory from
+    the kernel the same way: NumPy's huge-page switch and no transparent huge pages."""
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     if sys.platform == "linux":
         import ctypes
