@@ -24,7 +24,8 @@ SYNONYMS = {"event_id": ["Event ID", "id", "INCIDENT_ID"], "date": ["Date", " DA
 # Cell text mixes plausible values with arbitrary unicode (including control characters).
 PLAUSIBLE = ["2023-10-18", "18-19 Oct 2023", "03/11/2023", "Nov 2023", "45217", "31 Feb 2024",
              "Iraq", "Syria", "SYR", "Ain al-Asad", "al-Tanf", "Tower 22", "unknown", "KH",
-             "3 killed, 40+ injured", "no injuries", "NA", "None", "-", "=1+1",
+             "3 killed, 40+ injured", "99999999999999999999 killed", "no injuries", "NA", "None",
+             "-", "=1+1",
              "AP 2023-10-19 https://a.example", "yes", "", " ", "\u00a0", "\u200b"]
 cell = st.one_of(st.sampled_from(PLAUSIBLE), st.text(max_size=25))
 

@@ -22,10 +22,11 @@ The written rule, in the spirit of ACLED's conservative coding and UCDP's low/be
   ``one critically`` that qualify an earlier count are not added either.
 - Several clauses of the same category are added up (rule ``summed_clauses``).
 - Arabic-Indic digits are read as digits; common Arabic words are known.
-- A negative, fractional or unlabelled number, a count of ``casualties`` that does not say
-  killed or injured, or text with no count and no category word at all (``#REF!``, ``minor
-  damage``) never becomes a count: the counts stay missing and the row is flagged
-  ``casualties_unparsed`` with the reason in the change log.
+- A negative, fractional or unlabelled number, a number above 1,000,000 (``_MAX_COUNT``: no
+  single attack comes near it, so it is a typing slip or a pasted id), a count of
+  ``casualties`` that does not say killed or injured, or text with no count and no category
+  word at all (``#REF!``, ``minor damage``) never becomes a count: the counts stay missing
+  and the row is flagged ``casualties_unparsed`` with the reason in the change log.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ _NEGATION = re.compile(
     rf"(?P<cat>{_KILLED}|{_INJURED}|{_BOTH}|killed or (?:injured|wounded))\b"
     r"|(?:لا|دون|بدون|لم)\s+(?:\S+\s+){0,3}?(?P<ar>إصابات|خسائر|ضحايا|اصابات)")
 _NUM = r"\d{1,3}(?:,\d{3})+|\d+"
+#: The largest number read as a count; a larger one is a problem, never a count (and never
+#: an integer the count columns cannot hold).
+_MAX_COUNT = 1_000_000
 _SPLIT = re.compile(r",(?!\d{3}(?!\d))|;|،|\band\b|\bplus\b|\bincluding\b|(?<!\S)و(?!\S)")
 
 
@@ -91,6 +95,8 @@ def _quantity(clause: str, words: dict) -> tuple[tuple | None, str, str]:
         return None, "", "negative number"
     if re.search(r"\d+[.]\d+", clause):
         return None, "", "fractional number"
+    if any(int(x.replace(",", "")) > _MAX_COUNT for x in re.findall(_NUM, clause)):
+        return None, "", f"number above {_MAX_COUNT:,}"
     m = re.search(rf"({_NUM})\s*(?:-|to)\s*({_NUM})(\s*\+|\s+or more)?", clause)
     if m:
         lo, hi = (int(x.replace(",", "")) for x in m.groups()[:2])
