@@ -326,6 +326,21 @@ def _shown(values: pd.Series):
     return pa.array(text, type=pa.large_string(), mask=missing)
 
 
+def _join_present(parts: list, n: int, sep: str):
+    """Per row ``0..n-1``, the non-null values of the Arrow string arrays ``parts`` joined by
+    ``sep`` in order (``""`` where all are null). Not Arrow's ``binary_join_element_wise`` with
+    ``null_handling="skip"``: pyarrow 26.0.1 drops the rows whose values are all null."""
+    import pyarrow as pa
+
+    if not parts:
+        return pa.array([""] * n, type=pa.large_string())
+    k = len(parts)
+    items = pa.concat_arrays(parts).take(pa.array(np.arange(n * k).reshape(k, n).T.ravel()))
+    present = items.is_valid()
+    row = np.repeat(np.arange(n), k)[present.to_numpy(zero_copy_only=False)]
+    return join_groups(items.filter(present), row, n, sep)
+
+
 def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
     """Aggregate clusters of several rows: compiled groupby for numbers and firsts, Arrow list
     joins for the text unions (no per-group Python)."""
@@ -387,11 +402,9 @@ def _merge_multi(multi: pd.DataFrame) -> pd.DataFrame:
         labelled = pc.binary_join_element_wise(pa.scalar(f"{col}: ", pa.large_string()), joined,
                                                pa.scalar("", pa.large_string()))
         parts.append(pc.if_else(pa.array(n > 1), labelled, pa.scalar(None, pa.large_string())))
-    null_text = pa.nulls(n_groups, pa.large_string())
-    conflicts = (pc.binary_join_element_wise(*parts, pa.scalar("; ", pa.large_string()),
-                                             null_handling="skip") if parts else null_text)
-    has_conflict = pc.fill_null(pc.not_equal(pc.fill_null(conflicts, ""), ""), False)
-    out["conflicts"] = text(pc.fill_null(conflicts, ""))
+    conflicts = _join_present(parts, n_groups, "; ")
+    has_conflict = pc.not_equal(conflicts, "")
+    out["conflicts"] = text(conflicts)
     flags = union(FLAGS)
     flags = pc.if_else(pc.equal(flags, ""), pa.scalar(None, pa.large_string()), flags)
     conflicting = pc.if_else(has_conflict, pa.scalar("conflicting_reports", pa.large_string()),

@@ -151,3 +151,21 @@ def test_id_used_in_two_files_is_prefixed_with_the_file(tmp_path):
     country = result.changes.astype(str).query("column == 'country'")
     assert sorted(zip(country["source_file"], country["event_id"], strict=True)) == [
         ("a.csv", "A2"), ("b.csv", "b:A1")]
+
+
+def test_merged_events_with_and_without_conflicts():
+    """Merged events where only some disagree: each gets its own conflicts (blank where the
+    reports agree). pyarrow 26's binary_join_element_wise with null_handling="skip" drops the
+    rows whose inputs are all null, which made this raise."""
+    base = {"event_id": "A", "date": "2023-10-18", "country": "Iraq", "location": "al-Tanf",
+            "actor": "KH", "target": "US forces", "sources": "AP 2023-10-19 https://a.example"}
+    raw = pd.DataFrame([base, {**base, "event_id": "B", "target": "NA"}, base,
+                        {**base, "event_id": "B"}, {**base, "event_id": "C", "casualties": "1 injured"},
+                        {**base, "event_id": "C", "casualties": "2 injured"}])
+    ev = clean_incidents(raw, today=dt.date(2026, 1, 1)).events.set_index("event_id")
+    assert ev["n_reports"].to_dict() == {"A": 2, "B": 2, "C": 2}
+    assert ev.loc["A", "conflicts"] == ""
+    assert ev.loc["B", "conflicts"] == "target: NA | US forces"
+    assert ev.loc["C", "conflicts"] == "injured_best: 1 | 2"
+    assert "conflicting_reports" not in ev.loc["A", "flags"].split("; ")
+    assert "conflicting_reports" in ev.loc["B", "flags"].split("; ")
