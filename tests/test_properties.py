@@ -108,3 +108,33 @@ def test_arbitrary_bytes_never_traceback(data):
         done = _read_and_clean(path)
     if done is not None:
         _check_accounting(*done)
+
+
+BASE_ROW = {"event_id": "A", "date": "2023-10-18", "country": "Syria", "location": "al-Tanf",
+            "actor": "KH", "target": "US forces", "weapon": "drone", "casualties": "2 injured",
+            "claimed_by": "", "attributed_by": "", "confirmed_by_us": "yes",
+            "sources": "AP 2023-10-19 https://a.example", "notes": "", "coder": "AB"}
+
+
+@st.composite
+def mostly_valid_tables(draw):
+    """Rows that mostly clean, with ids from a small pool, so that reports get merged and
+    merged reports disagree in some cells and agree in others."""
+    rows = []
+    for _ in range(draw(st.integers(1, 8))):
+        row = dict(BASE_ROW, event_id=draw(st.sampled_from(["A", "B", "C"])))
+        for col in draw(st.lists(st.sampled_from(COLUMNS[1:]), unique=True, max_size=3)):
+            row[col] = draw(cell)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mostly_valid_tables())
+def test_merging_mostly_valid_rows_never_raises(frame):
+    """Merges of near-valid reports: every row accounted for, conflicts only where merged."""
+    result = clean_incidents(frame, today=dt.date(2026, 1, 1))
+    ev = result.events
+    assert ev["n_reports"].sum() + len(result.quarantine) == len(frame)
+    assert (ev.loc[ev["n_reports"] == 1, "conflicts"] == "").all()
+    assert ev["raw_rows"].str.count(";").add(1).tolist() == ev["n_reports"].tolist()

@@ -94,8 +94,16 @@ _CHANGE_TEXT = ["source_file", "source_sheet", "column", "raw_value", "clean_val
 
 
 def empty_changes() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("source_row", "_pos") else "category")
-                         for c in CHANGE_COLUMNS})
+    """A change log with no rows (a copy of one built once: every step of every clean asks for
+    it, and building it takes milliseconds)."""
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("source_row", "_pos")
+                                            else "category") for c in CHANGE_COLUMNS})
+    return _EMPTY.copy()
+
+
+_EMPTY: pd.DataFrame | None = None
 
 
 def changes_frame(columns: dict[str, Any], n: int) -> pd.DataFrame:
