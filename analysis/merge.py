@@ -171,6 +171,15 @@ def merge_with_members(rows: pd.DataFrame, *, match_across_files: tuple[str, ...
     >>> ev.loc[0, "injured_high"] is pd.NA, ev.loc[0, "conflicts"]
     (True, 'injured_best: 34 | 40')
     """
+    return _merge([rows], match_across_files=match_across_files, categories=categories)
+
+
+def _merge(holder: list[pd.DataFrame], *, match_across_files: tuple[str, ...] | None,
+           categories: bool) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`merge_with_members` on the frame in ``holder``, which it takes out: when the
+    caller keeps no other reference, each row column is let go once taken (a frame passed as
+    an argument stays referenced by the caller until the call returns)."""
+    rows = holder.pop()
     # only what events need: fewer columns to move
     rows = rows[input_columns(rows.columns, match_across_files)].assign(_pos=rows.index)
     if not rows.index.is_monotonic_increasing:
