@@ -95,7 +95,8 @@ def _quantity(clause: str, words: dict) -> tuple[tuple | None, str, str]:
         return None, "", "negative number"
     if re.search(r"\d+[.]\d+", clause):
         return None, "", "fractional number"
-    if any(int(x.replace(",", "")) > _MAX_COUNT for x in re.findall(_NUM, clause)):
+    digits = (x.replace(",", "").lstrip("0") for x in re.findall(_NUM, clause))
+    if any(len(d) > len(str(_MAX_COUNT)) or int(d or 0) > _MAX_COUNT for d in digits):
         return None, "", f"number above {_MAX_COUNT:,}"
     m = re.search(rf"({_NUM})\s*(?:-|to)\s*({_NUM})(\s*\+|\s+or more)?", clause)
     if m:

@@ -151,6 +151,10 @@ def _numeric(a: int, b: int, y: int, two_digit: bool) -> ParsedDate:
     return ParsedDate(dmy, dmy, "day", "numeric_ambiguous" + rule_y, "", "", "", alt=mdy)
 
 
+#: The longest text read as a date.
+_LONGEST = 100
+
+
 def parse_date(text: str) -> ParsedDate:
     """Read one date text. See the module's docstring for the rules.
 
@@ -168,11 +172,17 @@ def parse_date(text: str) -> ParsedDate:
     t = text.strip()
     if not t:
         return _bad("missing_date", "the date is blank")
+    if len(t) > _LONGEST:  # also bounds the nesting of prefixes such as "~" or "week of"
+        return _bad("unparseable_date", f"{t[:40]!r}... is too long to be a date (over "
+                    f"{_LONGEST} characters)")
     ascii_digits = t.translate(_DIGITS)
     try:
         parsed = _parse(ascii_digits)
     except ValueError:
         return _bad("impossible_date", f"{t!r} is not a date on the calendar")
+    except OverflowError:  # a week or range that runs past 9999-12-31
+        return _bad("impossible_date", f"{t!r} runs past the last date this reader holds "
+                    "(9999-12-31)")
     if ascii_digits != t and not parsed.problem:
         parsed = parsed._replace(rule=(parsed.rule + "+arabic_digits").lstrip("+"))
     return parsed

@@ -51,7 +51,8 @@ def test_readings(text, counts):
 @pytest.mark.parametrize("text", ["5", "-3 killed", "2.5 injured", "3 casualties",
                                   "3 killed or injured", "5 injured, 7", "1,000,007 killed",
                                   "99999999999999999999997 injured", "about 70000000000 dead",
-                                  "1-9999999999999999999997 wounded"])
+                                  "1-9999999999999999999997 wounded", "9" * 4400 + "7 killed",
+                                  "1" + ",000" * 1500 + ",007 injured"])
 def test_never_a_silent_count(text):
     """Negative, fractional, unlabelled, unsplit or huge numbers never become counts silently."""
     r = parse_casualty_text(text)

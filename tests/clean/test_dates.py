@@ -49,6 +49,9 @@ def test_parse_date_forms(text, start, end, precision, rule):
     ("", "missing_date"), ("31 Feb 2024", "impossible_date"), ("2023-13-01", "impossible_date"),
     ("19-18 Oct 2023", "impossible_date"), ("yesterday", "unparseable_date"),
     ("NA", "unparseable_date"), ("32/13/2023", "impossible_date"),
+    ("9999-W52", "impossible_date"), ("week of 9999-12-30", "impossible_date"),
+    ("~" * 1000 + "2023-10-18", "unparseable_date"),
+    ("week of " * 200 + "2023-10-18", "unparseable_date"),
 ])
 def test_parse_date_problems(text, problem):
     """Blank, impossible and unreadable dates are problems, never guesses."""
