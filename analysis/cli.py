@@ -84,6 +84,12 @@ def _clean(args: argparse.Namespace) -> int:
     from .pipeline import _release_freed_memory, clean_incidents
     from .read import read_tables
 
+    out = Path(args.out)
+    try:  # before the work, so that a wrong --out costs no time
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {args.out}: cannot be used as the output folder "
+                         f"({exc.strerror or exc})") from None
     _without_huge_pages()
     result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding),
                              date_order=args.date_order,  # the raw table is not kept

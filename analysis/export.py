@@ -164,8 +164,10 @@ def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") -> Path:
     """Write ``frame`` as an .xlsx sheet; text cells are stored as text (a cell ``=1+1`` shows
-    ``=1+1`` and is never evaluated), dates as ISO text, missing values as empty cells."""
+    ``=1+1`` and is never evaluated), dates as ISO text, missing values as empty cells. A
+    control character a worksheet cannot hold is written as Excel writes it, ``_x0001_``."""
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,6 +183,8 @@ def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") ->
                 value = value.strftime("%Y-%m-%d")
             elif isinstance(value, np.integer | np.floating):
                 value = value.item()
+            elif isinstance(value, str) and illegal.search(value):
+                value = illegal.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store '=...' as a formula otherwise

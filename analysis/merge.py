@@ -35,7 +35,8 @@ _JOINED = ["date_raw", "country_raw", "location_raw", "actor_raw", "target_raw",
 
 
 def row_keys(frame: pd.DataFrame) -> pd.Series:
-    """``file:row`` (``file[sheet]:row`` for a workbook sheet) for every row.
+    """``file:row`` (``file[sheet]:row`` for a workbook sheet) for every row; a ``;`` in a file
+    or sheet name is written ``%3B``, since ``raw_rows`` joins these keys with ``;``.
 
     Examples
     --------
@@ -51,8 +52,8 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     _, first = _first_at(pair)
     files = frame["source_file"].iloc[first].astype("str").tolist()
     sheets = frame["source_sheet"].iloc[first].astype("str").fillna("").tolist()
-    labels = pa.array([f"{f}[{s}]" if s else f for f, s in zip(files, sheets, strict=True)],
-                      type=pa.large_string())
+    labels = pa.array([(f"{f}[{s}]" if s else f).replace(";", "%3B")  # ";" separates keys
+                       for f, s in zip(files, sheets, strict=True)], type=pa.large_string())
     row = frame["source_row"]
     if pd.api.types.is_integer_dtype(row) and not row.isna().any():
         number = pc.cast(pa.array(row.to_numpy(dtype="int64")), pa.large_string())
@@ -237,21 +238,38 @@ def _merge(holder: list[pd.DataFrame], *, match_across_files: tuple[str, ...] | 
     event_eid = eid[first_row]  # an id text shared by two events: one code, counted twice
     dup_id = pd.Series(np.bincount(event_eid)[event_eid] > 1)
     if dup_id.any():
-        stems = out["source_file"].astype("str").map(lambda f: Path(str(f)).stem)
-        out.loc[dup_id, "event_id"] = stems[dup_id] + ":" + out.loc[dup_id, "event_id"]
-        still = out["event_id"].duplicated(keep=False)
-        if still.any():  # same file name and id in two sheets of a workbook
-            out.loc[still, "event_id"] = out.loc[still, "event_id"] + "[" + out.loc[
-                still, "source_sheet"].astype("str") + "]"
+        out["event_id"] = _unique_ids(out["event_id"], dup_id.to_numpy(),
+                                      out["source_file"].astype("str"),
+                                      out["source_sheet"].astype("str"))
     event_of_cluster = np.empty(len(n_reports), dtype="int64")
     event_of_cluster[out["_cluster"].to_numpy()] = np.arange(len(out))
     ids = pd.Index(out["event_id"], dtype="str")
-    if not dup_id.any() or ids.is_unique:  # the event ids as categories, each row's event as a code
-        member_ids = pd.Categorical.from_codes(event_of_cluster[cluster], categories=ids)
-    else:  # pragma: no cover - two files of one name in different folders share an id
-        member_ids = ids.to_numpy(object)[event_of_cluster[cluster]]
+    # the event ids as categories, each row's event as a code
+    member_ids = pd.Categorical.from_codes(event_of_cluster[cluster], categories=ids)
     members = pd.Series(member_ids, index=positions, name="event_id")
     return as_schema_types(out[EVENT_COLUMNS], categories=categories), members
+
+
+def _unique_ids(ids: pd.Series, shared: np.ndarray, files: pd.Series, sheets: pd.Series
+               ) -> pd.Series:
+    """Event ids made unique where ``shared`` (the same id text for several events): prefixed
+    with the file's name (``a:A1``), then, where that still collides, with the file as given
+    and its sheet (``x/a.csv:A1``, ``w.xlsx[S1]:A1``), and last numbered (``...#2``)."""
+    ids = ids.copy()
+    stems = files.map(lambda f: Path(f).stem)
+    ids[shared] = stems[shared] + ":" + ids[shared]
+    still = ids.duplicated(keep=False).to_numpy() & shared
+    if still.any():  # same file name in two folders, or two sheets of one workbook
+        where = files.where(sheets == "", files + "[" + sheets + "]")
+        ids[still] = where[still] + ":" + ids[still].str.split(":", n=1).str[1]
+    still = ids.duplicated(keep=False).to_numpy()
+    if still.any():  # an id that is itself written like a prefixed one
+        n = ids[still].groupby(ids[still]).cumcount() + 1
+        ids[still] = ids[still].where(n == 1, ids[still] + "#" + n.astype(str))
+    while ids.duplicated().any():  # "#2" already taken: number again (never in practice)
+        dup = ids.duplicated().to_numpy()
+        ids[dup] = ids[dup] + "#"
+    return ids
 
 
 def _take_from(values: pd.Series, extra: pd.Series | None, pick: np.ndarray,

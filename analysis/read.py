@@ -25,7 +25,8 @@ from .clean.text import normalise_text
 from .errors import InputError
 from .reference import load_columns
 
-__all__ = ["read_table", "read_tables", "match_headers", "SheetSkipped", "STRUCTURE_COLUMNS"]
+__all__ = ["read_table", "read_tables", "match_headers", "SheetSkipped", "InputRepeated",
+           "STRUCTURE_COLUMNS"]
 
 #: Columns the reader adds besides the codebook's: where each row came from and what was odd.
 STRUCTURE_COLUMNS = ["source_file", "source_sheet", "source_row", "_read_issue", "_read_detail",
@@ -33,7 +34,12 @@ STRUCTURE_COLUMNS = ["source_file", "source_sheet", "source_row", "_read_issue",
 
 
 class SheetSkipped(UserWarning):
-    """A workbook sheet that was not read (hidden, or its header does not fit the codebook)."""
+    """A workbook sheet that was not read (hidden, a chart, or its header does not fit the
+    codebook)."""
+
+
+class InputRepeated(UserWarning):
+    """An input file given more than once: it is read once, so no row is counted twice."""
 
 
 def _header_key(text: str) -> str:
@@ -91,11 +97,16 @@ target, sources (found: date, country)
         found = ", ".join(normalise_text(h or "") or "(blank)" for h in headers) or "nothing"
         raise InputError(f"missing required column(s): {', '.join(missing)} (found: {found})",
                          file=file)
+    taken = set(names)
     seen: dict[str, int] = {}
     for i, name in enumerate(names):  # duplicate extra headers get a suffix, never overwrite
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
-            names[i] = f"{name}_{seen[name]}"
+            n = seen[name]
+            while f"{name}_{n}" in taken:  # "x, x, x_2": the second x becomes x_3
+                n += 1
+            names[i] = f"{name}_{n}"
+            taken.add(names[i])
     return names
 
 
@@ -121,6 +132,8 @@ def _decode(data: bytes, file: str, encoding: str | None) -> str:
                          f"(byte 0x{bad}); {hint}", file=file) from None
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+    except UnicodeError as exc:  # a codec such as punycode fails with its own message
+        raise InputError(f"cannot be read as {encoding}: {exc}", file=file) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -249,6 +262,12 @@ def _read_xlsx(path: Path, file: str, sheets: list[str] | None, columns: pd.Data
             raise InputError(f"no sheet named {name!r} (sheets: {', '.join(book.sheetnames)})",
                              file=file)
         ws = book[name]
+        if not hasattr(ws, "iter_rows"):  # a chart sheet holds no cells
+            if sheets is None:
+                warnings.warn(f"{file}: sheet {name!r} skipped: it is a chart sheet",
+                              SheetSkipped, stacklevel=3)
+                continue
+            raise InputError(f"sheet {name!r} is a chart sheet, not a table", file=file)
         if sheets is None and ws.sheet_state != "visible":
             warnings.warn(f"{file}: sheet {name!r} skipped: it is {ws.sheet_state}; name it "
                           "with --sheet to read it", SheetSkipped, stacklevel=3)
@@ -454,6 +473,17 @@ def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
 
     ``source_file`` is each file's name, or its path as given where two inputs share a name.
     """
+    unique = list(dict.fromkeys(Path(p).resolve() for p in paths))
+    if len(unique) < len(paths):  # one file twice would count each of its rows twice
+        seen = set()
+        for p in paths:
+            if Path(p).resolve() in seen:
+                warnings.warn(f"{p}: given more than once; read once", InputRepeated,
+                              stacklevel=2)
+            seen.add(Path(p).resolve())
+        paths = [next(p for p in paths if Path(p).resolve() == u) for u in unique]
+    if sheets is not None:
+        sheets = list(dict.fromkeys(sheets))
     names = [Path(p).name for p in paths]
     frames = [read_table(p, sheets=sheets, encoding=encoding, columns=columns,
                          name=n if names.count(n) == 1 else str(p))

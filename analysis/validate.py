@@ -31,7 +31,8 @@ GEO_PRECISIONS = ["site", "town", "region", "country", ""]
 #: name, dtype, nullable, description, extra checks (as pandera Field keywords)
 _SPEC: list[tuple[str, str, bool, str, dict]] = [
     ("event_id", "str", False, "The coder's id of the event (of its first report when "
-     "reports were merged); prefixed with the file name where two files use the same id.",
+     "reports were merged); prefixed with the file name where two files use the same id (with "
+     "its folder or sheet where names match too).",
      {"str_length": {"min_value": 1}}),
     ("date_start", "datetime64[s]", False, "First day the event may have happened (local date).", {}),
     ("date_end", "datetime64[s]", False, "Last day it may have happened; equals date_start for "
@@ -82,7 +83,8 @@ _SPEC: list[tuple[str, str, bool, str, dict]] = [
     ("source_urls", "str", False, "The sources' URLs, space-separated.", {}),
     ("n_reports", "int64", False, "Number of raw rows merged into the event.", {"ge": 1}),
     ("raw_rows", "str", False, "Every raw row the event came from, as file:row items joined by "
-     "';' (file[sheet]:row for Excel).", {"str_length": {"min_value": 1}}),
+     "';' (file[sheet]:row for Excel; a ';' in a file or sheet name is written %3B).",
+     {"str_length": {"min_value": 1}}),
     ("flags", "str", False, "What a reviewer should look at, '; '-separated codes (unknown_site, "
      "unknown_actor, vague_date, conflicting_reports, ...).", {}),
     ("conflicts", "str", False, "Where merged reports disagree: 'column: value | value', "

@@ -1,0 +1,143 @@
+"""Inputs a fuzzing run found to raise a traceback or to miscount (session of 2026-11-25).
+
+Each test fails on the code before its fix; the fix is named in the docstring.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.chart import BarChart, Reference
+
+from analysis import clean_incidents, read_table, write_outputs
+from analysis.read import InputRepeated, read_tables
+
+HEADER = "event_id,date,country,location,actor,target,sources"
+ROW = "A,2023-10-18,Syria,al-Tanf,KH,US forces,AP 2023-10-19 https://a.example"
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_semicolon_in_file_name_keeps_the_accounting(tmp_path):
+    """raw_rows joins row keys with ';', so a ';' in a file name is written %3B (it broke the
+    accounting check, a RuntimeError)."""
+    (tmp_path / "a;b.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    r = run("clean", "a;b.csv", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    events = pd.read_csv(tmp_path / "out" / "events.csv", dtype=str)
+    assert events["raw_rows"].tolist() == ["a%3Bb.csv:2"]
+
+
+def test_semicolon_in_sheet_name(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "S;1"
+    book.active.append(HEADER.split(","))
+    book.active.append(ROW.split(","))
+    book.save(tmp_path / "w.xlsx")
+    result = clean_incidents(read_table(tmp_path / "w.xlsx"))
+    assert result.events["raw_rows"].tolist() == ["w.xlsx[S%3B1]:2"]
+
+
+def test_extra_header_suffixes_never_collide(tmp_path):
+    """Extra headers x, x, x_2: the second x becomes x_3 (it became x_2, a second column of
+    that name, and pandas raised)."""
+    (tmp_path / "a.csv").write_text(f"{HEADER},x,x,x_2\n{ROW},1,2,3\n", encoding="utf-8")
+    raw = read_table(tmp_path / "a.csv")
+    assert [raw[c].item() for c in ("x", "x_3", "x_2")] == ["1", "2", "3"]
+    assert len(clean_incidents(raw).events) == 1
+
+
+def test_chart_sheet_is_skipped(tmp_path):
+    """A workbook's chart sheet holds no cells: skipped with a note (it raised AttributeError)."""
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    book.active.append(HEADER.split(","))
+    book.active.append(ROW.split(","))
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("Chart").add_chart(chart)
+    book.save(tmp_path / "w.xlsx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        raw = read_table(tmp_path / "w.xlsx")
+    assert len(raw) == 1 and any("chart sheet" in str(w.message) for w in caught)
+    r = run("clean", "w.xlsx", "--sheet", "Chart", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 2 and "is a chart sheet" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("out", ["a.csv", "a.csv/sub"])
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path, out):
+    """--out naming a file (or a folder under one): exit 2 before any work (it raised
+    FileExistsError or NotADirectoryError after cleaning)."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    r = run("clean", "a.csv", "--out", out, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith(f"error: --out {out}: cannot be used")
+    assert "Traceback" not in r.stderr
+
+
+def test_codec_failing_with_plain_unicode_error(tmp_path):
+    """--encoding punycode fails with UnicodeError, not UnicodeDecodeError: a one-line error."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    r = run("clean", "a.csv", "--encoding", "punycode", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot be read as punycode" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_the_same_input_twice_is_read_once(tmp_path):
+    """One file given twice (or one sheet named twice) would count each row twice."""
+    path = tmp_path / "a.csv"
+    path.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    with pytest.warns(InputRepeated):
+        raw = read_tables([path, tmp_path / "." / "a.csv"])
+    assert len(raw) == 1
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    book.active.append(HEADER.split(","))
+    book.active.append(ROW.split(","))
+    book.save(tmp_path / "w.xlsx")
+    assert len(read_tables([tmp_path / "w.xlsx"], sheets=["S", "S"])) == 1
+
+
+def test_same_file_name_in_two_folders_gives_distinct_ids(tmp_path):
+    """Two a.csv in different folders, both with id A: a:A twice (then a:A[] twice) before;
+    now each id names the file as given."""
+    for folder, day in (("x", "18"), ("y", "25")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.csv").write_text(
+            f"{HEADER}\n{ROW.replace('2023-10-18', f'2023-10-{day}')}\n", encoding="utf-8")
+    r = run("clean", "x/a.csv", "y/a.csv", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    events = pd.read_csv(tmp_path / "out" / "events.csv", dtype=str)
+    assert events["event_id"].tolist() == ["x/a.csv:A", "y/a.csv:A"]
+    changes = pd.read_csv(tmp_path / "out" / "changes.csv", dtype=str)
+    assert set(zip(changes["source_file"], changes["event_id"], strict=True)) == {
+        ("x/a.csv", "x/a.csv:A"), ("y/a.csv", "y/a.csv:A")}
+
+
+def test_ids_written_like_prefixed_ones_stay_unique(tmp_path):
+    """a.csv has ids A and b:A, b.csv has A: b:A must not appear twice."""
+    (tmp_path / "a.csv").write_text(
+        f"{HEADER}\n{ROW}\n{ROW.replace('A,', 'b:A,', 1).replace('10-18', '10-20')}\n",
+        encoding="utf-8")
+    (tmp_path / "b.csv").write_text(f"{HEADER}\n{ROW.replace('10-18', '10-22')}\n",
+                                    encoding="utf-8")
+    events = clean_incidents(read_tables([tmp_path / "a.csv", tmp_path / "b.csv"])).events
+    assert events["event_id"].is_unique and len(events) == 3
+
+
+def test_excel_output_with_a_control_character(tmp_path):
+    """A control character in a cell: written as Excel writes it, _x0001_ (openpyxl raised
+    IllegalCharacterError after the CSV and parquet files were written)."""
+    (tmp_path / "a.csv").write_text(f"{HEADER},notes\n{ROW},x\x01y\n", encoding="utf-8")
+    result = clean_incidents(read_table(tmp_path / "a.csv"))
+    write_outputs(result, tmp_path / "out", excel=True)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "events.xlsx").active
+    assert "x_x0001_y" in [c.value for c in sheet[2]]
