@@ -107,7 +107,11 @@ def _clusters(rows: pd.DataFrame, match: tuple[str, ...] | None
     _, first_at = _first_at(gid)
     first = rows.iloc[first_at][[*match, "source_file"]].assign(_gid=gid[first_at])
     keys = first[list(match)]
-    usable = keys.notna().all(axis=1) & (first["_site_key"] != "") & (first["actor"] != "unknown")
+    usable = keys.notna().all(axis=1)  # a key part that says nothing matches nothing
+    if "_site_key" in match:
+        usable &= first["_site_key"] != ""
+    if "actor" in match:
+        usable &= first["actor"] != "unknown"
     first = first.loc[usable]
     if first.empty:
         return gid, possible_dup, eid

@@ -36,7 +36,7 @@ from .clean.weapons import classify_weapons
 from .merge import MATCH_ACROSS_FILES, _merge, input_columns
 from .read import STRUCTURE_COLUMNS, match_headers
 from .reference import load_columns
-from .validate import check_frame
+from .validate import EVENT_COLUMNS, check_frame
 
 __all__ = ["clean_incidents", "CleanResult", "QUARANTINE_LEAD"]
 
@@ -66,7 +66,7 @@ class CleanResult:
 def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a frame that did not come from :func:`read_table` the reader's shape."""
     if "source_row" in frame and "_read_issue" in frame:
-        return frame
+        return _complete(frame)
     names = match_headers([str(c) for c in frame.columns], file="<DataFrame>")
     text = frame.set_axis(names, axis=1).astype(object).where(frame.notna().to_numpy(), "")
     text = text.map(lambda v: v if isinstance(v, str) else str(v))
@@ -78,6 +78,42 @@ def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     extra = {c: text[c] for c in text.columns if c not in data}
     out = pd.DataFrame({**data, **extra}, index=text.index).reset_index(drop=True)
     return out.assign(_read_issue="", _read_detail="", _merged_cells="", _formula_cells="")
+
+
+def _complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame from :func:`read_table` that a researcher changed (rows added with
+    ``pd.concat``, columns dropped): blank cells and columns where the reader would have
+    written ``""``. A row that does not say where it came from stops with an InputError."""
+    from .errors import InputError
+
+    for col in ("source_file", "source_row"):
+        if col not in frame or frame[col].isna().any():
+            at = 0 if col not in frame else int(np.flatnonzero(frame[col].isna().to_numpy())[0])
+            raise InputError(f"row {at + 1} of the frame has no {col}; rows from read_table say "
+                             "where they came from: give added rows source_file and source_row, "
+                             "or clean them as a frame of their own", file="<DataFrame>")
+    fill = {}
+    row = frame["source_row"]
+    if not pd.api.types.is_integer_dtype(row):  # a concat with missing rows made them floats
+        number = pd.to_numeric(row, errors="coerce")
+        if number.isna().any() or (number % 1 != 0).any():
+            at = int(np.flatnonzero((number.isna() | (number % 1 != 0)).to_numpy())[0])
+            raise InputError(f"row {at + 1} of the frame: source_row {row.iat[at]!r} is not a "
+                             "row number", file="<DataFrame>")
+        fill["source_row"] = number.astype("int64")
+    for col in [*STRUCTURE_COLUMNS, *load_columns()["column"]]:
+        if col not in frame:
+            fill[col] = ""
+            continue
+        values = frame[col]
+        if col == "source_row" or isinstance(values.dtype, pd.CategoricalDtype) and not (
+                values.hasnans):
+            continue
+        if values.hasnans or pd.api.types.infer_dtype(values, skipna=False) not in (
+                "string", "empty"):
+            text = values.astype(object).where(values.notna().to_numpy(), "")  # as the reader
+            fill[col] = text.map(lambda v: v if isinstance(v, str) else str(v)).astype("str")
+    return frame.assign(**fill) if fill else frame
 
 
 def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -173,6 +209,10 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     >>> result.quarantine[["source_row", "reason"]].values.tolist()
     [[3, 'impossible_date']]
     """
+    unknown = [c for c in match_across_files or () if c not in (*EVENT_COLUMNS, "_site_key")]
+    if unknown:
+        raise ValueError(f"match_across_files: {', '.join(unknown)} not among the event "
+                         "table's columns (analysis.validate.EVENT_COLUMNS) or _site_key")
     raw = _compact(_as_raw(raw).reset_index(drop=True))  # positions 0..n-1 identify raw rows
     n_raw = len(raw)
     blank = as_categorical("", n_raw)

@@ -15,6 +15,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from analysis import clean_incidents, read_table, write_outputs
+from analysis.errors import InputError
 from analysis.read import InputRepeated, read_tables
 
 HEADER = "event_id,date,country,location,actor,target,sources"
@@ -141,3 +142,55 @@ def test_excel_output_with_a_control_character(tmp_path):
     write_outputs(result, tmp_path / "out", excel=True)
     sheet = openpyxl.load_workbook(tmp_path / "out" / "events.xlsx").active
     assert "x_x0001_y" in [c.value for c in sheet[2]]
+
+
+def _read_one(tmp_path):
+    (tmp_path / "a.csv").write_text(f"{HEADER},weapon,notes\n{ROW},drone,x\n", encoding="utf-8")
+    return read_table(tmp_path / "a.csv")
+
+
+@pytest.mark.parametrize("column", ["_merged_cells", "source_sheet", "notes", "weapon"])
+def test_read_table_output_with_a_column_dropped(tmp_path, column):
+    """A researcher drops a column from read_table's frame: it is blank again (KeyError)."""
+    result = clean_incidents(_read_one(tmp_path).drop(columns=[column]))
+    assert len(result.events) == 1
+
+
+def test_rows_added_to_read_table_output_without_origin(tmp_path):
+    """Rows concatenated to read_table's frame without source_file: one clear InputError
+    (an IndexError deep in the steps before)."""
+    raw = _read_one(tmp_path)
+    more = pd.concat([raw, pd.DataFrame([dict(zip(HEADER.split(","), ROW.split(","),
+                                                  strict=True))])], ignore_index=True)
+    with pytest.raises(InputError, match="row 2 of the frame has no source_file"):
+        clean_incidents(more)
+    more.loc[1, ["source_file", "source_row"]] = ["mine", 2]
+    assert clean_incidents(more).events["n_reports"].sum() == 2
+
+
+def test_extended_gazetteer_without_aliases_and_with_a_bad_latitude():
+    """The docs' way to add a site, with no aliases column (AttributeError before); a
+    latitude that is not a number names the gazetteer's row and column (ValueError before)."""
+    from analysis.reference import load_gazetteer
+
+    mine = pd.DataFrame([{"site_id": "SY-X", "name": "Camp X", "country_iso3": "SYR",
+                          "latitude": "33.5", "longitude": "38.6", "geo_precision": "site"}])
+    gaz = pd.concat([load_gazetteer(), mine], ignore_index=True)
+    row = dict(zip(HEADER.split(","), ROW.split(","), strict=True), location="Camp X")
+    ev = clean_incidents(pd.DataFrame([row]), gazetteer=gaz).events
+    assert ev[["site_id", "latitude"]].values.tolist() == [["SY-X", 33.5]]
+    gaz.loc[len(gaz) - 1, "latitude"] = "33.5N"
+    with pytest.raises(InputError, match=f"gazetteer, row {len(gaz)}, column latitude"):
+        clean_incidents(pd.DataFrame([row]), gazetteer=gaz)
+
+
+def test_match_across_files_on_other_columns(tmp_path):
+    """Matching across files on dates and country alone (KeyError '_site_key' before); an
+    unknown column is a ValueError that names it."""
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    raw = read_tables([tmp_path / "a.csv", tmp_path / "b.csv"])
+    ev = clean_incidents(raw, match_across_files=("date_start", "date_end", "country_iso3")).events
+    assert ev["n_reports"].tolist() == [2]
+    with pytest.raises(ValueError, match="match_across_files: site_name not among"):
+        clean_incidents(raw, match_across_files=("site_name",))

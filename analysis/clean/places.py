@@ -109,6 +109,43 @@ def _bare(key: str) -> str:
     return " ".join(_GENERIC.sub(" ", key).split())
 
 
+_GAZ_REQUIRED = ["site_id", "name", "country_iso3", "latitude", "longitude"]
+_GAZ_OPTIONAL = ["admin1", "geo_precision", "aliases"]
+
+
+def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """A researcher's gazetteer as the steps read it: every cell text (missing as ``""``), the
+    optional columns (``admin1``, ``geo_precision``, ``aliases``) added blank where absent.
+    A missing required column, or a coordinate that is not a number, is an
+    :class:`~analysis.errors.InputError` naming the gazetteer's row and column.
+
+    Examples
+    --------
+    >>> checked_gazetteer(pd.DataFrame({"site_id": ["X"], "name": ["Camp X"],
+    ...     "country_iso3": ["SYR"], "latitude": ["33.5N"], "longitude": [38.6]}))
+    Traceback (most recent call last):
+    ...
+    analysis.errors.InputError: gazetteer, row 1, column latitude: '33.5N' is not a number (site X)
+    """
+    from ..errors import InputError
+
+    missing = [c for c in _GAZ_REQUIRED if c not in gazetteer]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file="gazetteer")
+    gaz = gazetteer.reset_index(drop=True)
+    gaz = gaz.assign(**{c: "" for c in _GAZ_OPTIONAL if c not in gaz})
+    text = {c: gaz[c].astype(object).where(gaz[c].notna(), "").astype(str)
+            for c in [*_GAZ_REQUIRED, *_GAZ_OPTIONAL]}
+    for c in ("latitude", "longitude"):
+        number = pd.to_numeric(text[c].str.strip().replace("", None), errors="coerce")
+        bad = np.flatnonzero(number.isna().to_numpy() & (text[c].str.strip() != "").to_numpy())
+        if bad.size:
+            i = int(bad[0])
+            raise InputError(f"{text[c].iat[i]!r} is not a number (site {text['site_id'].iat[i]})",
+                             file="gazetteer", row=i + 1, column=c)
+    return gaz.assign(**text)
+
+
 def site_index(gazetteer: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
     """Map every normalised name and alias to its row position; and, for site-level entries
     only, the same keys without generic words such as ``air base`` or ``garrison``."""
@@ -158,7 +195,7 @@ def match_sites(frame: pd.DataFrame, column: str = "location",
     >>> out[["site", "site_id", "country", "geo_precision", "flags"]].values.tolist()
     [['Tower 22', 'JO-T22', 'Jordan', 'site', ''], ['Camp X', '', 'Iraq', 'country', 'unknown_site']]
     """
-    gaz = load_gazetteer() if gazetteer is None else gazetteer
+    gaz = load_gazetteer() if gazetteer is None else checked_gazetteer(gazetteer)
     index = site_index(gaz)
     codes, found, raw_u = map_unique(frame[column], lambda t: _find_site(t, index))
     pos_u = np.array(found, dtype="int64")
