@@ -95,7 +95,11 @@ def _clean(args: argparse.Namespace) -> int:
                              date_order=args.date_order,  # the raw table is not kept
                              categories=True)  # the files are the same, the memory less
     _release_freed_memory(result.n_raw_rows)  # the writers then start from a smaller heap
-    paths = write_outputs(result, args.out, excel=args.xlsx)
+    try:
+        paths = write_outputs(result, args.out, excel=args.xlsx)
+    except OSError as exc:  # a folder where a file should go, a full disk, ...
+        raise InputError(f"--out {args.out}: cannot write {exc.filename or 'the outputs'} "
+                         f"({exc.strerror or exc})") from None
     print(result.summary())
     for name, path in paths.items():
         print(f"  {name:<16} {path}")

@@ -35,8 +35,9 @@ _JOINED = ["date_raw", "country_raw", "location_raw", "actor_raw", "target_raw",
 
 
 def row_keys(frame: pd.DataFrame) -> pd.Series:
-    """``file:row`` (``file[sheet]:row`` for a workbook sheet) for every row; a ``;`` in a file
-    or sheet name is written ``%3B``, since ``raw_rows`` joins these keys with ``;``.
+    """``file:row`` (``file[sheet]:row`` for a workbook sheet) for every row; in a file or
+    sheet name a ``;`` is written ``%3B`` (``raw_rows`` joins these keys with ``;``) and so a
+    ``%`` is written ``%25``.
 
     Examples
     --------
@@ -52,8 +53,9 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     _, first = _first_at(pair)
     files = frame["source_file"].iloc[first].astype("str").tolist()
     sheets = frame["source_sheet"].iloc[first].astype("str").fillna("").tolist()
-    labels = pa.array([(f"{f}[{s}]" if s else f).replace(";", "%3B")  # ";" separates keys
-                       for f, s in zip(files, sheets, strict=True)], type=pa.large_string())
+    labels = pa.array([(f"{f}[{s}]" if s else f).replace("%", "%25").replace(";", "%3B")
+                       for f, s in zip(files, sheets, strict=True)],  # ";" separates keys
+                      type=pa.large_string())
     row = frame["source_row"]
     if pd.api.types.is_integer_dtype(row) and not row.isna().any():
         number = pc.cast(pa.array(row.to_numpy(dtype="int64")), pa.large_string())

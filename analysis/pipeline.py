@@ -92,28 +92,60 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
             raise InputError(f"row {at + 1} of the frame has no {col}; rows from read_table say "
                              "where they came from: give added rows source_file and source_row, "
                              "or clean them as a frame of their own", file="<DataFrame>")
+    if frame.columns.duplicated().any():
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise InputError(f"column(s) named twice: {', '.join(twice)}", file="<DataFrame>")
     fill = {}
     row = frame["source_row"]
-    if not pd.api.types.is_integer_dtype(row):  # a concat with missing rows made them floats
-        number = pd.to_numeric(row, errors="coerce")
-        if number.isna().any() or (number % 1 != 0).any():
-            at = int(np.flatnonzero((number.isna() | (number % 1 != 0)).to_numpy())[0])
-            raise InputError(f"row {at + 1} of the frame: source_row {row.iat[at]!r} is not a "
-                             "row number", file="<DataFrame>")
+    number = pd.to_numeric(row, errors="coerce") if not pd.api.types.is_integer_dtype(
+        row) or pd.api.types.is_bool_dtype(row) else row
+    bad = (number.isna() | (number % 1 != 0) | (number < 1) | (number >= 2**53)).to_numpy(bool)
+    if row.dtype == object:  # True is not row 1
+        bad = bad | row.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
+    if pd.api.types.is_bool_dtype(row) or bad.any():  # a concat may have made them floats
+        at = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+        raise InputError(f"row {at + 1} of the frame: source_row {row.iat[at]!r} is not a row "
+                         "number", file="<DataFrame>")
+    if number is not row:
         fill["source_row"] = number.astype("int64")
+    repeated = _repeated_origins(frame["source_file"], frame["source_sheet"] if "source_sheet"
+                                 in frame else None, np.asarray(number, dtype="int64"))
+    if repeated.any():
+        at = int(np.flatnonzero(repeated)[0])
+        raise InputError(f"row {at + 1} of the frame repeats {frame['source_file'].iat[at]} row "
+                         f"{int(number.iat[at])}: the same raw row twice would be counted "
+                         "twice", file="<DataFrame>")
     for col in [*STRUCTURE_COLUMNS, *load_columns()["column"]]:
         if col not in frame:
             fill[col] = ""
             continue
         values = frame[col]
-        if col == "source_row" or isinstance(values.dtype, pd.CategoricalDtype) and not (
-                values.hasnans):
+        if col == "source_row":
             continue
-        if values.hasnans or pd.api.types.infer_dtype(values, skipna=False) not in (
-                "string", "empty"):
+        if values.dtype == object:  # a missing cell among texts makes this "mixed"
+            odd = pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty")
+        else:
+            odd = values.hasnans or not (values.dtype == "str" or isinstance(
+                values.dtype, pd.CategoricalDtype))
+        if odd:
             text = values.astype(object).where(values.notna().to_numpy(), "")  # as the reader
             fill[col] = text.map(lambda v: v if isinstance(v, str) else str(v)).astype("str")
     return frame.assign(**fill) if fill else frame
+
+
+def _repeated_origins(files: pd.Series, sheets: pd.Series | None, rows: np.ndarray
+                      ) -> np.ndarray:
+    """Per row, whether an earlier row has the same file, sheet and row number. A table as
+    the reader gives it (one file and sheet, rows ascending) is settled without hashing."""
+    def constant(values) -> bool:
+        arr = np.asarray(values, dtype=object)
+        return not len(arr) or bool((arr == arr[0]).all())
+
+    if constant(files) and (sheets is None or constant(sheets)) and (np.diff(rows) > 0).all():
+        return np.zeros(len(rows), dtype=bool)
+    sheet_codes = pd.factorize(sheets)[0] if sheets is not None else 0
+    return pd.DataFrame({"file": pd.factorize(files)[0], "sheet": sheet_codes,
+                         "row": rows}).duplicated().to_numpy()
 
 
 def _structure(work: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

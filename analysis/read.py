@@ -33,6 +33,11 @@ STRUCTURE_COLUMNS = ["source_file", "source_sheet", "source_row", "_read_issue",
                      "_merged_cells", "_formula_cells"]
 
 
+#: Names an extra header may not take (it becomes ``extra_<name>``): the reader's own columns
+#: and the quarantine table's reason and message; so does any name starting with ``_``.
+_RESERVED = {*STRUCTURE_COLUMNS, "reason", "message"}
+
+
 class SheetSkipped(UserWarning):
     """A workbook sheet that was not read (hidden, a chart, or its header does not fit the
     codebook)."""
@@ -83,7 +88,8 @@ target, sources (found: date, country)
         canonical = table.get(_header_key(text))
         if canonical is None:
             name = text or f"column_{i + 1}"
-            names.append(name if name not in table.values() else f"extra_{name}")
+            reserved = name in table.values() or name in _RESERVED or name.startswith("_")
+            names.append(f"extra_{name}" if reserved else name)  # never over the library's own
             continue
         if canonical in claimed:
             raise InputError(
@@ -134,6 +140,12 @@ def _decode(data: bytes, file: str, encoding: str | None) -> str:
         raise InputError(f"unknown encoding {encoding!r}", file=file) from None
     except UnicodeError as exc:  # a codec such as punycode fails with its own message
         raise InputError(f"cannot be read as {encoding}: {exc}", file=file) from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a codec such as utf-7 can decode to lone surrogates
+        line = text.count("\n", 0, exc.start) + 1
+        raise InputError(f"line {line} decodes, as {encoding}, to text that is not valid "
+                         "Unicode (a lone surrogate)", file=file) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -83,7 +83,8 @@ _SPEC: list[tuple[str, str, bool, str, dict]] = [
     ("source_urls", "str", False, "The sources' URLs, space-separated.", {}),
     ("n_reports", "int64", False, "Number of raw rows merged into the event.", {"ge": 1}),
     ("raw_rows", "str", False, "Every raw row the event came from, as file:row items joined by "
-     "';' (file[sheet]:row for Excel; a ';' in a file or sheet name is written %3B).",
+     "';' (file[sheet]:row for Excel; in a file or sheet name a ';' is written %3B and a "
+     "'%' %25).",
      {"str_length": {"min_value": 1}}),
     ("flags", "str", False, "What a reviewer should look at, '; '-separated codes (unknown_site, "
      "unknown_actor, vague_date, conflicting_reports, ...).", {}),

@@ -194,3 +194,80 @@ def test_match_across_files_on_other_columns(tmp_path):
     assert ev["n_reports"].tolist() == [2]
     with pytest.raises(ValueError, match="match_across_files: site_name not among"):
         clean_incidents(raw, match_across_files=("site_name",))
+
+
+# Second round of the fuzzing helper (same session).
+
+
+@pytest.mark.parametrize("header", ["reason", "message", "source_file", "_pos"])
+def test_extra_header_with_a_reserved_name_is_kept(tmp_path, header):
+    """An extra column named like one of the library's own (quarantine's reason or message,
+    the reader's source_file, anything starting with _) is kept as extra_<name>: it crashed
+    the quarantine writer, or its cells were silently dropped."""
+    (tmp_path / "a.csv").write_text(
+        f"{HEADER},{header}\n{ROW},v1\n{ROW.replace('2023-10-18', '31 Feb 2024')},v2\n",
+        encoding="utf-8")
+    r = run("clean", "a.csv", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    q = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str)
+    assert q[f"extra_{header}"].tolist() == ["v2"] and q["reason"].tolist() == ["impossible_date"]
+
+
+def test_percent_and_semicolon_names_stay_distinct(tmp_path):
+    """'a;b.csv' and 'a%3Bb.csv' gave the same raw_rows key; '%' is now written %25."""
+    (tmp_path / "a;b.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    (tmp_path / "a%3Bb.csv").write_text(f"{HEADER}\n{ROW.replace('A,', 'B,', 1)}\n",
+                                        encoding="utf-8")
+    raw = read_tables([tmp_path / "a;b.csv", tmp_path / "a%3Bb.csv"])
+    keys = clean_incidents(raw, match_across_files=None).events["raw_rows"]
+    assert sorted(keys) == ["a%253Bb.csv:2", "a%3Bb.csv:2"]
+
+
+def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path):
+    """events.csv already a folder: exit 2 and one line (OSError traceback before)."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    (tmp_path / "out" / "events.csv").mkdir(parents=True)
+    r = run("clean", "a.csv", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("error: --out out: cannot write")
+    assert "Traceback" not in r.stderr
+
+
+def test_reference_tables_are_checked():
+    """Researchers' actor, weapon, country and gazetteer tables: blank or missing cells and
+    columns are named, optional columns may be left out (TypeError, KeyError, ... before)."""
+    import numpy as np
+
+    from analysis.reference import load_actors, load_countries, load_gazetteer, load_weapons
+
+    row = pd.DataFrame([dict(zip(HEADER.split(","), ROW.split(","), strict=True))])
+    actors = load_actors().astype(object)
+    actors.loc[2, "alias"] = np.nan
+    with pytest.raises(InputError, match="actors, row 3, column alias: blank"):
+        clean_incidents(row, actors=actors)
+    assert len(clean_incidents(row, weapons=load_weapons().drop(columns=["subsumes"])).events)
+    with pytest.raises(InputError, match="countries: missing column"):
+        clean_incidents(row, countries=load_countries().drop(columns=["iso3"]))
+    gaz = load_gazetteer()
+    with pytest.raises(InputError, match="gazetteer: column.s. named twice: name"):
+        clean_incidents(row, gazetteer=pd.concat([gaz, gaz[["name"]]], axis=1))
+
+
+@pytest.mark.parametrize("change", ["twice", "huge", "bool"])
+def test_read_table_rows_that_repeat_or_have_no_row_number(tmp_path, change):
+    """The same raw row twice (a frame concatenated with itself) was counted twice; a row
+    number of 1e20 wrapped round; True was taken for row 1."""
+    raw = _read_one(tmp_path)
+    if change == "twice":
+        raw = pd.concat([raw, raw], ignore_index=True)
+    else:
+        raw = raw.astype({"source_row": object})
+        raw.loc[0, "source_row"] = 1e20 if change == "huge" else True
+    with pytest.raises(InputError, match="repeats a.csv row 2|is not a row number"):
+        clean_incidents(raw)
+
+
+def test_declared_codec_giving_lone_surrogates(tmp_path):
+    """utf-7 can decode to a lone surrogate: a one-line error naming the line."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW} +2AA- x\n", encoding="utf-8")
+    r = run("clean", "a.csv", "--encoding", "utf-7", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 2 and "line 2 decodes" in r.stderr and "Traceback" not in r.stderr

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..reference import load_actors
+from ..reference import checked_table, load_actors
 from ._log import (
     FLAGS,
     append_code,
@@ -78,7 +78,9 @@ def normalise_actors(frame: pd.DataFrame,
     [['Kataib Hezbollah', 'Islamic Resistance in Iraq', 'US forces', 'Islamic Resistance in Iraq'], \
 ['unknown', '', 'US forces', '']]
     """
-    table = load_actors() if actors is None else actors
+    table = load_actors() if actors is None else checked_table(
+        actors, "actors", ["alias", "canonical"], ("kind", "umbrella"),
+        nonblank=("alias", "canonical"))
     index = _index(table)
     out, logs = frame, [empty_changes()]
     for column in columns:

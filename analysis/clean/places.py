@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..reference import load_countries, load_gazetteer
+from ..reference import checked_table, load_countries, load_gazetteer
 from ._log import (
     FLAGS,
     append_code,
@@ -85,7 +85,8 @@ def normalise_countries(frame: pd.DataFrame, column: str = "country",
     >>> out[["country", "country_iso3", "flags"]].values.tolist()
     [['Syria', 'SYR', ''], ['Narnia', '', 'unknown_country']]
     """
-    index = _country_index(load_countries() if countries is None else countries)
+    index = _country_index(load_countries() if countries is None else checked_table(
+        countries, "countries", ["alias", "iso3", "name"], nonblank=("alias", "name")))
     codes, found, raw_u = map_unique(frame[column], lambda t: lookup_country(t, _index=index))
     name_u = np.array([f[0] or r for f, r in zip(found, raw_u, strict=True)], dtype=object)
     iso_u = np.array([f[1] for f in found], dtype=object)
@@ -114,10 +115,10 @@ _GAZ_OPTIONAL = ["admin1", "geo_precision", "aliases"]
 
 
 def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
-    """A researcher's gazetteer as the steps read it: every cell text (missing as ``""``), the
-    optional columns (``admin1``, ``geo_precision``, ``aliases``) added blank where absent.
-    A missing required column, or a coordinate that is not a number, is an
-    :class:`~analysis.errors.InputError` naming the gazetteer's row and column.
+    """A researcher's gazetteer as the steps read it (:func:`analysis.reference.checked_table`:
+    text cells, ``admin1``, ``geo_precision`` and ``aliases`` optional); a site without a name,
+    or a coordinate that is not a number, is an :class:`~analysis.errors.InputError` naming
+    the gazetteer's row and column.
 
     Examples
     --------
@@ -125,25 +126,25 @@ def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
     ...     "country_iso3": ["SYR"], "latitude": ["33.5N"], "longitude": [38.6]}))
     Traceback (most recent call last):
     ...
-    analysis.errors.InputError: gazetteer, row 1, column latitude: '33.5N' is not a number (site X)
+    analysis.errors.InputError: gazetteer, row 1, column latitude: '33.5N' is not a number \
+(site X)
     """
     from ..errors import InputError
+    from ..reference import checked_table
 
-    missing = [c for c in _GAZ_REQUIRED if c not in gazetteer]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file="gazetteer")
-    gaz = gazetteer.reset_index(drop=True)
-    gaz = gaz.assign(**{c: "" for c in _GAZ_OPTIONAL if c not in gaz})
-    text = {c: gaz[c].astype(object).where(gaz[c].notna(), "").astype(str)
-            for c in [*_GAZ_REQUIRED, *_GAZ_OPTIONAL]}
+    gaz = checked_table(gazetteer, "gazetteer", _GAZ_REQUIRED, tuple(_GAZ_OPTIONAL))
+    blank = np.flatnonzero((gaz["name"].str.strip() == "").to_numpy())
+    if blank.size:
+        raise InputError("a site needs a name", file="gazetteer", row=int(blank[0]) + 1,
+                         column="name")
     for c in ("latitude", "longitude"):
-        number = pd.to_numeric(text[c].str.strip().replace("", None), errors="coerce")
-        bad = np.flatnonzero(number.isna().to_numpy() & (text[c].str.strip() != "").to_numpy())
+        number = pd.to_numeric(gaz[c].str.strip().replace("", None), errors="coerce")
+        bad = np.flatnonzero(number.isna().to_numpy() & (gaz[c].str.strip() != "").to_numpy())
         if bad.size:
             i = int(bad[0])
-            raise InputError(f"{text[c].iat[i]!r} is not a number (site {text['site_id'].iat[i]})",
+            raise InputError(f"{gaz[c].iat[i]!r} is not a number (site {gaz['site_id'].iat[i]})",
                              file="gazetteer", row=i + 1, column=c)
-    return gaz.assign(**text)
+    return gaz
 
 
 def site_index(gazetteer: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..reference import load_weapons
+from ..reference import checked_table, load_weapons
 from ._log import FLAGS, append_code, log_changes, map_unique, text_column
 from .text import normalise_text
 
@@ -73,7 +73,9 @@ def classify_weapons(frame: pd.DataFrame, column: str = "weapon",
     >>> out[["weapon_class", "flags"]].values.tolist()
     [['rocket', ''], ['unknown', 'unknown_weapon']]
     """
-    patterns = _patterns(load_weapons() if weapons is None else weapons)
+    patterns = _patterns(load_weapons() if weapons is None else checked_table(
+        weapons, "weapons", ["pattern", "weapon_class"], ("subsumes",),
+        nonblank=("pattern", "weapon_class")))
     codes, found, raw_u = map_unique(frame[column],
                                      lambda t: classify_weapon(t, _patterns_=patterns))
     clean_u = np.array(found, dtype=object)

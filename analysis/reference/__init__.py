@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
+    "checked_table",
     "load_columns",
     "load_countries",
     "load_gazetteer",
@@ -68,3 +70,49 @@ def load_weapons() -> pd.DataFrame:
 def load_casualty_words() -> pd.DataFrame:
     """Number words and vague quantities with the low/best/high they are coded as, and the rule name."""
     return _load("casualty_words.csv")
+
+
+def checked_table(table: pd.DataFrame, name: str, required: list[str],
+                  optional: tuple[str, ...] = (), nonblank: tuple[str, ...] = ()
+                  ) -> pd.DataFrame:
+    """A researcher's reference table as the steps read it: every cell text (a missing cell
+    ``""``, a number its text), ``optional`` columns added blank where absent. A missing
+    required column, a column named twice, or a blank cell in a ``nonblank`` column (a blank
+    alias would match every blank cell) is an :class:`~analysis.errors.InputError` naming the
+    table (and row and column).
+
+    Examples
+    --------
+    >>> checked_table(pd.DataFrame({"alias": ["kh", None], "canonical": ["KH", "X"]}), "actors",
+    ...               ["alias", "canonical"], ("kind",)).values.tolist()
+    [['kh', 'KH', ''], ['', 'X', '']]
+    >>> checked_table(pd.DataFrame({"alias": ["kh"]}), "actors", ["alias", "canonical"])
+    Traceback (most recent call last):
+    ...
+    analysis.errors.InputError: actors: missing column(s) canonical
+    """
+    from ..errors import InputError
+
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"expected a DataFrame, got {type(table).__name__}", file=name)
+    twice = sorted({str(c) for c in table.columns[table.columns.duplicated()]})
+    if twice:
+        raise InputError(f"column(s) named twice: {', '.join(twice)}", file=name)
+    missing = [c for c in required if c not in table]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=name)
+    out = table.reset_index(drop=True)
+    text = {}
+    for col in [*required, *optional]:
+        if col not in out:
+            text[col] = pd.Series("", index=out.index, dtype="str")
+            continue
+        values = out[col].astype(object)
+        text[col] = values.where(values.notna(), "").map(
+            lambda v: v if isinstance(v, str) else str(v)).astype("str")
+    for col in nonblank:
+        blank = np.flatnonzero((text[col].str.strip() == "").to_numpy())
+        if blank.size:
+            raise InputError("blank, but every row needs one", file=name,
+                             row=int(blank[0]) + 1, column=col)
+    return out.assign(**text)
