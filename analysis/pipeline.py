@@ -97,11 +97,9 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"column(s) named twice: {', '.join(twice)}", file="<DataFrame>")
     fill = {}
     row = frame["source_row"]
-    number = pd.to_numeric(row, errors="coerce") if not pd.api.types.is_integer_dtype(
-        row) or pd.api.types.is_bool_dtype(row) else row
+    whole = pd.api.types.is_integer_dtype(row) and not pd.api.types.is_bool_dtype(row)
+    number = row if whole else pd.Series([_row_number(v) for v in row], index=row.index)
     bad = (number.isna() | (number % 1 != 0) | (number < 1) | (number >= 2**53)).to_numpy(bool)
-    if row.dtype == object:  # True is not row 1
-        bad = bad | row.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
     if pd.api.types.is_bool_dtype(row) or bad.any():  # a concat may have made them floats
         at = int(np.flatnonzero(bad)[0]) if bad.any() else 0
         raise InputError(f"row {at + 1} of the frame: source_row {row.iat[at]!r} is not a row "
@@ -131,6 +129,16 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
             text = values.astype(object).where(values.notna().to_numpy(), "")  # as the reader
             fill[col] = text.map(lambda v: v if isinstance(v, str) else str(v)).astype("str")
     return frame.assign(**fill) if fill else frame
+
+
+def _row_number(value) -> float:
+    """A row number given as a float, text or the like (NaN when it is none)."""
+    if isinstance(value, bool | np.bool_):
+        return np.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return np.nan
 
 
 def _repeated_origins(files: pd.Series, sheets: pd.Series | None, rows: np.ndarray

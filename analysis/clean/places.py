@@ -137,13 +137,14 @@ def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
     if blank.size:
         raise InputError("a site needs a name", file="gazetteer", row=int(blank[0]) + 1,
                          column="name")
-    for c in ("latitude", "longitude"):
-        number = pd.to_numeric(gaz[c].str.strip().replace("", None), errors="coerce")
-        bad = np.flatnonzero(number.isna().to_numpy() & (gaz[c].str.strip() != "").to_numpy())
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(f"{gaz[c].iat[i]!r} is not a number (site {gaz['site_id'].iat[i]})",
-                             file="gazetteer", row=i + 1, column=c)
+    for c in ("latitude", "longitude"):  # a few thousand rows at most: one by one
+        for i, value in enumerate(gaz[c].str.strip()):
+            try:
+                float(value or 0)
+            except ValueError:
+                raise InputError(f"{gaz[c].iat[i]!r} is not a number (site "
+                                 f"{gaz['site_id'].iat[i]})", file="gazetteer", row=i + 1,
+                                 column=c) from None
     return gaz
 
 
