@@ -31,6 +31,15 @@ _FLAG = {"actor": "unknown_actor", "target": "unknown_target", "attributed_by": 
          "claimed_by": "unknown_claimant"}
 
 
+def _actors(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The package's alias table, or a researcher's, checked (``kind`` and ``umbrella``
+    optional)."""
+    if table is None:
+        return load_actors()
+    return checked_table(table, "actors", ["alias", "canonical"], ("kind", "umbrella"),
+                         nonblank=("alias", "canonical"))
+
+
 def _index(actors: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     return {normalise_key(a): (c, k, u) for a, c, k, u in zip(
         actors["alias"], actors["canonical"], actors["kind"], actors["umbrella"], strict=True)}
@@ -49,8 +58,7 @@ def canonical_actor(text: str, actors: pd.DataFrame | None = None,
     >>> canonical_actor("Saraya Awliya al-Dam")
     ('Saraya Awliya al-Dam', False)
     """
-    index = _index_ if _index_ is not None else _index(
-        load_actors() if actors is None else actors)
+    index = _index_ if _index_ is not None else _index(_actors(actors))
     names, known = [], True
     for item in (p.strip() for p in text.split(";")):
         if not item:
@@ -78,9 +86,7 @@ def normalise_actors(frame: pd.DataFrame,
     [['Kataib Hezbollah', 'Islamic Resistance in Iraq', 'US forces', 'Islamic Resistance in Iraq'], \
 ['unknown', '', 'US forces', '']]
     """
-    table = load_actors() if actors is None else checked_table(
-        actors, "actors", ["alias", "canonical"], ("kind", "umbrella"),
-        nonblank=("alias", "canonical"))
+    table = _actors(actors)
     index = _index(table)
     out, logs = frame, [empty_changes()]
     for column in columns:

@@ -48,8 +48,7 @@ def lookup_country(text: str, countries: pd.DataFrame | None = None,
     >>> lookup_country("Atlantis")
     ('', '')
     """
-    index = _index if _index is not None else _country_index(
-        load_countries() if countries is None else countries)
+    index = _index if _index is not None else _country_index(_countries(countries))
     key = normalise_key(text)
     if not key:
         return "", ""
@@ -62,6 +61,13 @@ def lookup_country(text: str, countries: pd.DataFrame | None = None,
     except LookupError:
         return "", ""
     return getattr(c, "common_name", None) or c.name, c.alpha_3
+
+
+def _countries(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The package's country aliases, or a researcher's, checked."""
+    if table is None:
+        return load_countries()
+    return checked_table(table, "countries", ["alias", "iso3", "name"], nonblank=("alias", "name"))
 
 
 def _country_index(countries: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -85,8 +91,7 @@ def normalise_countries(frame: pd.DataFrame, column: str = "country",
     >>> out[["country", "country_iso3", "flags"]].values.tolist()
     [['Syria', 'SYR', ''], ['Narnia', '', 'unknown_country']]
     """
-    index = _country_index(load_countries() if countries is None else checked_table(
-        countries, "countries", ["alias", "iso3", "name"], nonblank=("alias", "name")))
+    index = _country_index(_countries(countries))
     codes, found, raw_u = map_unique(frame[column], lambda t: lookup_country(t, _index=index))
     name_u = np.array([f[0] or r for f, r in zip(found, raw_u, strict=True)], dtype=object)
     iso_u = np.array([f[1] for f in found], dtype=object)

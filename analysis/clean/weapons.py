@@ -23,6 +23,14 @@ WEAPON_CLASSES = ["drone", "rocket", "ballistic missile", "mortar", "airstrike",
                   "small arms", "explosive device", "mixed", "unknown"]
 
 
+def _weapons(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The package's keyword table, or a researcher's, checked (``subsumes`` optional)."""
+    if table is None:
+        return load_weapons()
+    return checked_table(table, "weapons", ["pattern", "weapon_class"], ("subsumes",),
+                         nonblank=("pattern", "weapon_class"))
+
+
 def _patterns(weapons: pd.DataFrame) -> list[tuple[re.Pattern[str], str, str]]:
     return [(re.compile(r"(?<!\w)" + re.escape(p.casefold()) + r"(?!\w)"), c, s)
             for p, c, s in zip(weapons["pattern"], weapons["weapon_class"], weapons["subsumes"],
@@ -46,8 +54,7 @@ def classify_weapon(text: str, weapons: pd.DataFrame | None = None,
     >>> classify_weapon("")
     'unknown'
     """
-    patterns = _patterns_ if _patterns_ is not None else _patterns(
-        load_weapons() if weapons is None else weapons)
+    patterns = _patterns_ if _patterns_ is not None else _patterns(_weapons(weapons))
     t = normalise_text(text).casefold()
     found, absorbed = set(), set()
     for rx, cls, subsumes in patterns:
@@ -73,9 +80,7 @@ def classify_weapons(frame: pd.DataFrame, column: str = "weapon",
     >>> out[["weapon_class", "flags"]].values.tolist()
     [['rocket', ''], ['unknown', 'unknown_weapon']]
     """
-    patterns = _patterns(load_weapons() if weapons is None else checked_table(
-        weapons, "weapons", ["pattern", "weapon_class"], ("subsumes",),
-        nonblank=("pattern", "weapon_class")))
+    patterns = _patterns(_weapons(weapons))
     codes, found, raw_u = map_unique(frame[column],
                                      lambda t: classify_weapon(t, _patterns_=patterns))
     clean_u = np.array(found, dtype=object)
