@@ -84,6 +84,8 @@ def _clean(args: argparse.Namespace) -> int:
     from .pipeline import _release_freed_memory, clean_incidents
     from .read import read_tables
 
+    if not args.out.strip():
+        raise InputError("--out needs a folder name")
     out = Path(args.out)
     try:  # before the work, so that a wrong --out costs no time
         out.mkdir(parents=True, exist_ok=True)

@@ -65,11 +65,22 @@ class CleanResult:
 
 def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a frame that did not come from :func:`read_table` the reader's shape."""
+    from .errors import InputError
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"expected a DataFrame (what read_table returns), got "
+                         f"{type(frame).__name__}", file="<DataFrame>")
     if "source_row" in frame and "_read_issue" in frame:
         return _complete(frame)
     names = match_headers([str(c) for c in frame.columns], file="<DataFrame>")
     text = frame.set_axis(names, axis=1).astype(object).where(frame.notna().to_numpy(), "")
-    text = text.map(lambda v: v if isinstance(v, str) else str(v))
+    try:
+        text = text.map(lambda v: v if isinstance(v, str) else str(v))
+    except UnicodeEncodeError:  # text Arrow cannot hold (a lone surrogate): name the cell
+        col, at = next((c, i) for c in text.columns for i, v in enumerate(text[c])
+                       if not _encodes(str(v)))
+        raise InputError("text that is not valid Unicode (a lone surrogate)",
+                         file="<DataFrame>", row=at + 1, column=col) from None
     n = len(text)
     data = {"source_file": "<DataFrame>", "source_sheet": "",
             "source_row": np.arange(2, n + 2, dtype="int64")}
@@ -78,6 +89,14 @@ def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     extra = {c: text[c] for c in text.columns if c not in data}
     out = pd.DataFrame({**data, **extra}, index=text.index).reset_index(drop=True)
     return out.assign(_read_issue="", _read_detail="", _merged_cells="", _formula_cells="")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _complete(frame: pd.DataFrame) -> pd.DataFrame:

@@ -271,3 +271,22 @@ def test_declared_codec_giving_lone_surrogates(tmp_path):
     (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW} +2AA- x\n", encoding="utf-8")
     r = run("clean", "a.csv", "--encoding", "utf-7", "--out", "out", cwd=tmp_path)
     assert r.returncode == 2 and "line 2 decodes" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("given", ["surrogate", "dict", "series"])
+def test_odd_things_passed_as_a_table(given):
+    """A lone surrogate in a researcher's frame (UnicodeEncodeError before), or a dict or a
+    Series instead of a DataFrame (AttributeError before): one InputError."""
+    row = dict(zip(HEADER.split(","), ROW.split(","), strict=True))
+    table = {"surrogate": pd.DataFrame([row, dict(row, notes="x\ud800y")], dtype=object),
+             "dict": row, "series": pd.Series(row)}[given]
+    with pytest.raises(InputError, match="row 2, column notes: text that is not valid|"
+                                         "expected a DataFrame"):
+        clean_incidents(table)
+
+
+def test_blank_out_is_a_one_line_error(tmp_path):
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    r = run("clean", "a.csv", "--out", "", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("error: --out needs a folder name")
+    assert not (tmp_path / "events.csv").exists()
