@@ -35,7 +35,7 @@ from .clean.text import normalise_text_columns
 from .clean.weapons import classify_weapons
 from .merge import MATCH_ACROSS_FILES, _merge, input_columns
 from .read import STRUCTURE_COLUMNS, match_headers
-from .reference import load_columns
+from .reference import cells_as_text, load_columns
 from .validate import EVENT_COLUMNS, check_frame
 
 __all__ = ["clean_incidents", "CleanResult", "QUARANTINE_LEAD"]
@@ -145,8 +145,7 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
             odd = values.hasnans or not (values.dtype == "str" or isinstance(
                 values.dtype, pd.CategoricalDtype))
         if odd:
-            text = values.astype(object).where(values.notna().to_numpy(), "")  # as the reader
-            fill[col] = text.map(lambda v: v if isinstance(v, str) else str(v)).astype("str")
+            fill[col] = cells_as_text(values)
     return frame.assign(**fill) if fill else frame
 
 

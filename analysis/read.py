@@ -485,15 +485,14 @@ def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
 
     ``source_file`` is each file's name, or its path as given where two inputs share a name.
     """
-    unique = list(dict.fromkeys(Path(p).resolve() for p in paths))
-    if len(unique) < len(paths):  # one file twice would count each of its rows twice
-        seen = set()
-        for p in paths:
-            if Path(p).resolve() in seen:
-                warnings.warn(f"{p}: given more than once; read once", InputRepeated,
-                              stacklevel=2)
+    kept, seen = [], set()
+    for p in paths:  # one file twice would count each of its rows twice
+        if Path(p).resolve() in seen:
+            warnings.warn(f"{p}: given more than once; read once", InputRepeated, stacklevel=2)
+        else:
+            kept.append(p)
             seen.add(Path(p).resolve())
-        paths = [next(p for p in paths if Path(p).resolve() == u) for u in unique]
+    paths = kept
     if sheets is not None:
         sheets = list(dict.fromkeys(sheets))
     names = [Path(p).name for p in paths]

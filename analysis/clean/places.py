@@ -116,7 +116,7 @@ def _bare(key: str) -> str:
 
 
 _GAZ_REQUIRED = ["site_id", "name", "country_iso3", "latitude", "longitude"]
-_GAZ_OPTIONAL = ["admin1", "geo_precision", "aliases"]
+_GAZ_OPTIONAL = ("admin1", "geo_precision", "aliases")
 
 
 def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
@@ -135,9 +135,8 @@ def checked_gazetteer(gazetteer: pd.DataFrame) -> pd.DataFrame:
 (site X)
     """
     from ..errors import InputError
-    from ..reference import checked_table
 
-    gaz = checked_table(gazetteer, "gazetteer", _GAZ_REQUIRED, tuple(_GAZ_OPTIONAL))
+    gaz = checked_table(gazetteer, "gazetteer", _GAZ_REQUIRED, _GAZ_OPTIONAL)
     blank = np.flatnonzero((gaz["name"].str.strip() == "").to_numpy())
     if blank.size:
         raise InputError("a site needs a name", file="gazetteer", row=int(blank[0]) + 1,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "cells_as_text",
     "checked_table",
     "load_columns",
     "load_countries",
@@ -72,6 +73,14 @@ def load_casualty_words() -> pd.DataFrame:
     return _load("casualty_words.csv")
 
 
+def cells_as_text(values: pd.Series) -> pd.Series:
+    """Every cell as the reader gives it: text as it is, a missing cell ``""``, any other
+    value its ``str``; a pandas ``str`` column."""
+    values = values.astype(object)
+    return values.where(values.notna().to_numpy(), "").map(
+        lambda v: v if isinstance(v, str) else str(v)).astype("str")
+
+
 def checked_table(table: pd.DataFrame, name: str, required: list[str],
                   optional: tuple[str, ...] = (), nonblank: tuple[str, ...] = ()
                   ) -> pd.DataFrame:
@@ -107,9 +116,7 @@ def checked_table(table: pd.DataFrame, name: str, required: list[str],
         if col not in out:
             text[col] = pd.Series("", index=out.index, dtype="str")
             continue
-        values = out[col].astype(object)
-        text[col] = values.where(values.notna(), "").map(
-            lambda v: v if isinstance(v, str) else str(v)).astype("str")
+        text[col] = cells_as_text(out[col])
     for col in nonblank:
         blank = np.flatnonzero((text[col].str.strip() == "").to_numpy())
         if blank.size:
