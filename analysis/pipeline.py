@@ -105,15 +105,15 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
     written ``""``. A row that does not say where it came from stops with an InputError."""
     from .errors import InputError
 
+    if frame.columns.duplicated().any():
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise InputError(f"column(s) named twice: {', '.join(twice)}", file="<DataFrame>")
     for col in ("source_file", "source_row"):
         if col not in frame or frame[col].isna().any():
             at = 0 if col not in frame else int(np.flatnonzero(frame[col].isna().to_numpy())[0])
             raise InputError(f"row {at + 1} of the frame has no {col}; rows from read_table say "
                              "where they came from: give added rows source_file and source_row, "
                              "or clean them as a frame of their own", file="<DataFrame>")
-    if frame.columns.duplicated().any():
-        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
-        raise InputError(f"column(s) named twice: {', '.join(twice)}", file="<DataFrame>")
     fill = {}
     row = frame["source_row"]
     whole = pd.api.types.is_integer_dtype(row) and not pd.api.types.is_bool_dtype(row)

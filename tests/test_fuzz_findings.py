@@ -290,3 +290,12 @@ def test_blank_out_is_a_one_line_error(tmp_path):
     r = run("clean", "a.csv", "--out", "", cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.startswith("error: --out needs a folder name")
     assert not (tmp_path / "events.csv").exists()
+
+
+@pytest.mark.parametrize("column", ["date", "source_row"])
+def test_read_table_frame_with_a_column_twice(tmp_path, column):
+    """A column named twice in a read_table frame is named in one InputError (a second
+    source_row raised 'truth value of a Series is ambiguous')."""
+    raw = _read_one(tmp_path)
+    with pytest.raises(InputError, match=f"column.s. named twice: {column}"):
+        clean_incidents(pd.concat([raw, raw[[column]]], axis=1))
