@@ -80,8 +80,9 @@ def _without_huge_pages() -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
+    from ._memory import release_freed_memory
     from .export import write_outputs
-    from .pipeline import _release_freed_memory, clean_incidents
+    from .pipeline import clean_incidents
     from .read import read_tables
 
     if not args.out.strip():
@@ -96,7 +97,7 @@ def _clean(args: argparse.Namespace) -> int:
     result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding),
                              date_order=args.date_order,  # the raw table is not kept
                              categories=True)  # the files are the same, the memory less
-    _release_freed_memory(result.n_raw_rows)  # the writers then start from a smaller heap
+    release_freed_memory(result.n_raw_rows)  # the writers then start from a smaller heap
     try:
         paths = write_outputs(result, args.out, excel=args.xlsx)
     except OSError as exc:  # a folder where a file should go, a full disk, ...

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._arrow import as_str
+from ._memory import release_freed_memory
 from .clean._log import (
     CHANGE_COLUMNS,
     FLAGS,
@@ -23,6 +24,7 @@ from .clean._log import (
     changes_frame,
     concat_changes,
     empty_changes,
+    from_distinct,
 )
 from .clean._log import append_code as add_flag
 from .clean._log import problem as add_problem
@@ -296,6 +298,7 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     for step in steps:
         work, log = step(work)
         logs.append(log)
+        release_freed_memory(n_raw)  # each step's temporaries, before the next allocates
     for col in ("notes", "coder"):
         if not isinstance(work[col].dtype, pd.CategoricalDtype):
             work = work.assign(**{col: work[col].fillna("").astype("str")})
@@ -318,13 +321,16 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     columns = {c: checked[c] for c in input_columns(checked.columns, match_across_files)}
     index = checked.index
     del checked  # only the columns merge reads stay, each until its rows are copied
-    _release_freed_memory(n_raw)
+    release_freed_memory(n_raw)
     # the kept rows go to merge with no other reference, so it can let each column go once used
     events, members = _merge([_rows_kept(columns, ~(bad | schema_bad), index)],
                              match_across_files=match_across_files, categories=categories)
     _check_accounting(n_raw, events, members, quarantine_idx)
-    _release_freed_memory(n_raw)
-    changes = _attach_event_ids(concat_changes(logs), members, n_raw)
+    release_freed_memory(n_raw)
+    changes = concat_changes(logs)
+    del logs
+    release_freed_memory(n_raw)
+    changes = _attach_event_ids(changes, members, n_raw)
     return CleanResult(events=events, quarantine=quarantine, changes=changes, n_raw_rows=n_raw)
 
 
@@ -358,8 +364,8 @@ def _attach_event_ids(changes: pd.DataFrame, members: pd.Series, n_raw: int) -> 
     by_pos = np.full(n_raw, len(ids.categories), dtype="int64")  # "" for quarantined rows
     by_pos[members.index.to_numpy(dtype="int64")] = ids.codes
     categories = ids.categories.append(pd.Index([""], dtype="str"))
-    event_id = pd.Categorical.from_codes(by_pos[changes["_pos"].to_numpy(dtype="int64")],
-                                         categories=categories)
+    event_id = from_distinct(by_pos[changes["_pos"].to_numpy(dtype="int64")],
+                             categories)  # event ids are unique and never blank
     cols = ["source_file", "source_sheet", "source_row", "event_id", "column", "raw_value",
             "clean_value", "rule"]
     return changes.assign(event_id=event_id)[cols]
@@ -394,30 +400,3 @@ def _check_accounting(n_raw: int, events: pd.DataFrame, members: pd.Series,
     if len(seen) != n_raw or (seen != 1).any() or listed != len(members):
         raise RuntimeError("accounting rule broken: raw rows lost or counted twice "
                            f"({n_raw} raw, {int(seen.sum())} accounted); this is a bug")
-
-
-#: Tables of at least this many rows give freed memory back between the big steps.
-_RELEASE_ROWS = 100_000
-
-
-def _release_freed_memory(n_rows: int) -> None:
-    """Hand memory the steps have freed back to the operating system (a large table only).
-
-    Arrow's allocator and glibc's ``malloc`` both keep freed memory for reuse, so each big
-    step's temporary columns stayed resident while the next step allocated afresh: just
-    before writing a million-row clean, Arrow's ``release_unused`` took the process from
-    1,285 to 1,169 MB resident and glibc's ``malloc_trim`` on to 866 MB. No effect on any
-    result; where there is no glibc, only Arrow's pool is trimmed."""
-    if n_rows < _RELEASE_ROWS:
-        return
-    import sys
-
-    if "pyarrow" in sys.modules:
-        sys.modules["pyarrow"].default_memory_pool().release_unused()
-    if sys.platform == "linux":
-        try:
-            import ctypes
-
-            ctypes.CDLL(None).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: its allocator keeps what it keeps
-            pass

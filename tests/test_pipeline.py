@@ -174,11 +174,54 @@ def test_merged_events_with_and_without_conflicts():
 def test_releasing_freed_memory_changes_no_result(monkeypatch):
     """Large tables give freed memory back between steps; doing so (forced here on a small
     table) leaves every output as it was."""
-    import analysis.pipeline as pipeline
+    import analysis._memory as memory
 
     raw = read_table(DATA / "messy_incidents.csv")
     before = clean_incidents(raw, today=TODAY)
-    monkeypatch.setattr(pipeline, "_RELEASE_ROWS", 0)
+    monkeypatch.setattr(memory, "RELEASE_ROWS", 0)
     after = clean_incidents(raw, today=TODAY)
     for name in ("events", "quarantine", "changes"):
         pd.testing.assert_frame_equal(getattr(before, name), getattr(after, name))
+
+
+def test_taking_text_a_slice_at_a_time_changes_no_result(monkeypatch):
+    """Merge copies long text columns a slice of rows at a time; slices of two rows (so that
+    merged events fall inside slices and across their edges) give the same tables."""
+    import analysis.merge as merge
+
+    ids = ["M1", "S1", "M2", "M1", "S2", "M3", "M2", "S3", "M3", "M4", "S4", "M4"]
+    raw = pd.DataFrame({
+        "event_id": ids, "date": [f"2024-01-{10 + int(i[1])}" for i in ids],
+        "country": "Syria", "location": "al-Tanf", "actor": "Islamic Resistance in Iraq",
+        "target": "US forces", "casualties": "",
+        "sources": [f"AP 2024-02-{n + 1:02d} https://a.example/{n}" for n in range(len(ids))],
+        "notes": [f"note {n}" for n in range(len(ids))]})
+    before = clean_incidents(raw, today=TODAY)
+    assert (before.events["n_reports"] == 2).sum() == 4
+    monkeypatch.setattr(merge, "_TEXT_SLICE", 2)
+    after = clean_incidents(raw, today=TODAY)
+    for name in ("events", "quarantine", "changes"):
+        pd.testing.assert_frame_equal(getattr(before, name), getattr(after, name))
+    import pyarrow as pa
+
+    assert pa.array(after.events["source_list"].array).num_chunks > 1  # it did slice
+    merged = after.events.set_index("event_id")
+    assert merged.loc["M3", "source_list"] == ("AP 2024-02-06 https://a.example/5; "
+                                               "AP 2024-02-09 https://a.example/8")
+
+
+def test_group_ids_number_combinations_in_order_of_first_appearance():
+    """Combined ids stay right when the product of the columns' sizes would overflow int64
+    (the ids are renumbered first)."""
+    import numpy as np
+
+    from analysis.merge import _group_ids
+
+    rng = np.random.default_rng(0)
+    cols = [pd.Series(rng.integers(0, 50_000, 3000)) for _ in range(5)]  # 50,000^5 > 2^62
+    cols.append(pd.Series(rng.choice(["a", "b", None], 3000)))
+    got = _group_ids(cols)
+    want = pd.DataFrame({i: c for i, c in enumerate(cols)}).groupby(
+        list(range(len(cols))), sort=False, dropna=False).ngroup().to_numpy()
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int64
