@@ -138,7 +138,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 #: Rows converted to Arrow and written at a time: small enough that the allocators reuse the
 #: memory of one slice for the next (fewer fresh pages; a parquet row group takes more rows).
 _BATCH = 65_536
-_ROW_GROUP = 100_000
+_ROW_GROUP = 65_536
 
 
 def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:

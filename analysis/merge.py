@@ -207,8 +207,9 @@ def _merge(holder: list[pd.DataFrame], *, match_across_files: tuple[str, ...] | 
     if "_site_key" not in rows:
         rows = rows.assign(_site_key=_site_keys(rows))
     n_rows = len(rows)
-    cluster, possible_dup, eid = _clusters(rows, match_across_files)
     release_freed_memory(n_rows)  # here and below: a large table's temporaries, given back
+    cluster, possible_dup, eid = _clusters(rows, match_across_files)
+    release_freed_memory(n_rows)
     rows = rows.assign(_cluster=cluster, _row_key=row_keys(rows))
     if possible_dup.any():
         rows = rows.assign(**{FLAGS: append_code(rows[FLAGS], possible_dup, "possible_duplicate")})
@@ -245,17 +246,12 @@ def _merge(holder: list[pd.DataFrame], *, match_across_files: tuple[str, ...] | 
         extra = multi[column] if column in multi and column != "_cluster" else None
         return _take_from([row_columns.pop(column)], extra, pick, first_row)
 
-    from concurrent.futures import ThreadPoolExecutor
-
-    columns = {}
     texts = [c for c in take_cols if row_columns[c].dtype == "str"]
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the other columns on a second thread
-        others = {c: pool.submit(take, c) for c in take_cols if c not in texts}
-        for c in texts:  # the long texts here: memory this thread frees, it can give back
-            columns[c] = take(c)
-            release_freed_memory(n_rows)
-        columns.update((c, future.result()) for c, future in others.items())
+    columns = {c: take(c) for c in take_cols if c not in texts}
     release_freed_memory(n_rows)
+    for c in texts:  # the long texts last, each given back once copied
+        columns[c] = take(c)
+        release_freed_memory(n_rows)
     out = pd.DataFrame({c: columns.pop(c) for c in take_cols}, copy=False)
     out = as_schema_types(out, categories=categories)
     out = out.assign(event_id=as_str(out["event_id"]))

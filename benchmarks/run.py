@@ -64,7 +64,7 @@ def _like_analysis() -> None:
 
 def timed(cmd: list[str], setup=None) -> tuple[float, float]:
     """Run ``cmd`` (``setup`` first, in the child); return (wall seconds, peak resident memory
-    in MB) of that process."""
+    in MB of 10^6 bytes, as the CSV's size) of that process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             preexec_fn=setup)
@@ -72,7 +72,7 @@ def timed(cmd: list[str], setup=None) -> tuple[float, float]:
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss * 1024 / 1e6  # KiB -> MB, the unit of the CSV's size
 
 
 def dataset(rows: int) -> Path:
