@@ -239,11 +239,8 @@ def _merge(holder: list[pd.DataFrame], *, match_across_files: tuple[str, ...] | 
     del rows  # each row column is let go once taken (when nothing else holds it)
 
     def take(column: str) -> pd.Series:
-        if pick is None:
-            if row_columns[column].dtype == "str":
-                return _take_text([row_columns.pop(column)], first_row)
-            return row_columns.pop(column).iloc[first_row].reset_index(drop=True)
-        extra = multi[column] if column in multi and column != "_cluster" else None
+        extra = (multi[column] if multi is not None and column in multi
+                 and column != "_cluster" else None)
         return _take_from([row_columns.pop(column)], extra, pick, first_row)
 
     texts = [c for c in take_cols if row_columns[c].dtype == "str"]
@@ -297,11 +294,9 @@ def _take_from(holder: list[pd.Series], extra: pd.Series | None, pick: np.ndarra
     """Rows ``pick`` of the column in ``holder`` (which it takes out) followed by ``extra``
     (``first_row`` of the column when there is no ``extra``): a ``category`` column on its
     codes, a text column in Arrow, let go as soon as its rows are taken."""
-    values = holder.pop()
-    if values.dtype == "str" or (extra is not None and values.dtype == object):
-        holder.append(values)
-        del values
+    if holder[0].dtype == "str" or (extra is not None and holder[0].dtype == object):
         return _take_text(holder, first_row if extra is None else pick, extra)
+    values = holder.pop()
     if extra is None:
         return values.iloc[first_row].reset_index(drop=True)
     if isinstance(values.dtype, pd.CategoricalDtype):

@@ -225,3 +225,14 @@ def test_group_ids_number_combinations_in_order_of_first_appearance():
         list(range(len(cols))), sort=False, dropna=False).ngroup().to_numpy()
     np.testing.assert_array_equal(got, want)
     assert got.dtype == np.int64
+
+
+def test_as_categorical_missing_beside_blank_text_is_one_category():
+    """A missing value where "" is already a value joins that category (two "" categories
+    would be a broken categorical, and pandas is no longer asked to check)."""
+    from analysis.clean._log import as_categorical
+
+    c = as_categorical(pd.Series(["", None, "a"], dtype=object))
+    assert list(c.categories) == ["", "a"] and list(c) == ["", "", "a"]
+    c = as_categorical(pd.Series([None, "a"], dtype=object))
+    assert list(c.categories) == ["a", ""] and list(c) == ["", "a"]

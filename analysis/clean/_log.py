@@ -92,10 +92,13 @@ def as_categorical(values: Any, n: int | None = None) -> pd.Categorical:
                                          categories=pd.Index([values], dtype="str"))
     codes, uniques = pd.factorize(np.asarray(values, dtype=object) if not isinstance(
         values, pd.api.extensions.ExtensionArray) else values, sort=False)
-    if (codes < 0).any():
-        uniques = np.append(np.asarray(uniques, dtype=object), "")
-        codes = np.where(codes < 0, len(uniques) - 1, codes)
-    return from_distinct(codes, pd.Index(np.asarray(uniques, dtype=object), dtype="str"))
+    uniques = np.asarray(uniques, dtype=object)
+    if (codes < 0).any():  # missing -> "" (the existing "" value, or a new one)
+        blank = np.flatnonzero(uniques == "")
+        if not blank.size:
+            uniques = np.append(uniques, "")
+        codes = np.where(codes < 0, blank[0] if blank.size else len(uniques) - 1, codes)
+    return from_distinct(codes, pd.Index(uniques, dtype="str"))
 
 
 _CHANGE_TEXT = ["source_file", "source_sheet", "column", "raw_value", "clean_value", "rule"]
