@@ -94,8 +94,10 @@ def _clean(args: argparse.Namespace) -> int:
         raise InputError(f"--out {args.out}: cannot be used as the output folder "
                          f"({exc.strerror or exc})") from None
     _without_huge_pages()
-    result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding),
-                             date_order=args.date_order,  # the raw table is not kept
+    # the raw table is not kept: passed straight in, it is freed once cleaning is done with it
+    result = clean_incidents(read_tables(args.inputs, sheets=args.sheet, encoding=args.encoding,
+                                         categories=True),
+                             date_order=args.date_order,
                              categories=True)  # the files are the same, the memory less
     release_freed_memory(result.n_raw_rows)  # the writers then start from a smaller heap
     try:

@@ -36,7 +36,7 @@ from .clean.sources import parse_sources
 from .clean.text import normalise_text_columns
 from .clean.weapons import classify_weapons
 from .merge import MATCH_ACROSS_FILES, _merge, input_columns
-from .read import STRUCTURE_COLUMNS, match_headers
+from .read import SAMPLE_ROWS, STRUCTURE_COLUMNS, few_distinct, match_headers
 from .reference import cells_as_text, load_columns
 from .validate import EVENT_COLUMNS, check_frame
 
@@ -371,22 +371,18 @@ def _attach_event_ids(changes: pd.DataFrame, members: pd.Series, n_raw: int) -> 
     return changes.assign(event_id=event_id)[cols]
 
 
-#: Rows looked at to judge whether a reader column has few enough distinct values to be a
-#: ``category`` column (at most one per four rows).
-_SAMPLE = 5000
-
-
 def _compact(raw: pd.DataFrame) -> pd.DataFrame:
-    """Text columns with few distinct values (judged on the first rows) as ``category``: the
-    steps then parse each category once and never touch a Python string per row."""
+    """Text columns with few distinct values (judged on the first rows, as the reader judges
+    them with ``categories=True``) as ``category``: the steps then parse each category once
+    and never touch a Python string per row."""
     new = {}
     for col in raw.columns:
         values = raw[col]
         if col == "source_row" or col.startswith("_") or isinstance(
                 values.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(values):
             continue
-        head = values.iloc[:_SAMPLE]
-        if col in ("source_file", "source_sheet") or head.nunique() * 4 <= len(head):
+        head = values.iloc[:SAMPLE_ROWS]
+        if col in ("source_file", "source_sheet") or few_distinct(head.nunique(), len(head)):
             new[col] = as_categorical(values.fillna(""))
     return raw.assign(**new) if new else raw
 

@@ -190,12 +190,26 @@ def _first_record(path: Path) -> list[str] | None:
         return None
 
 
-def _csv_records_arrow(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+#: Rows looked at to judge whether a column has few enough distinct values to be held as a
+#: ``category`` column (see :func:`few_distinct`).
+SAMPLE_ROWS = 5000
+
+
+def few_distinct(n_distinct: int, n_rows: int) -> bool:
+    """Whether a column whose first ``n_rows`` rows hold ``n_distinct`` distinct texts is worth
+    holding as a ``category`` column: at most one distinct text per four rows."""
+    return n_distinct * 4 <= n_rows
+
+
+def _csv_records_arrow(path: Path, categories: bool = False
+                       ) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
     """pyarrow's multithreaded reader, every cell as text (embedded newlines allowed), reading
     the file itself a block at a time: Arrow checks the UTF-8, so the file is never held whole,
-    as bytes or as a Python string. ``None`` when the careful path should read it instead: a
-    blank or undecodable header, bytes that are not UTF-8, or rows that are not a rectangle
-    (ragged rows)."""
+    as bytes or as a Python string. With ``categories``, a column with few distinct values in
+    its first rows is read straight into a ``category`` column (Arrow builds the dictionary as
+    it reads; no text column is made and then factorized). ``None`` when the careful path
+    should read it instead: a blank or undecodable header, bytes that are not UTF-8, or rows
+    that are not a rectangle (ragged rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -203,14 +217,19 @@ def _csv_records_arrow(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]
     if not first or not any(cell.strip() for cell in first):
         return None
     names = [f"f{i}" for i in range(len(first))]
+    options = {
+        "read_options": pacsv.ReadOptions(column_names=names),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False, check_utf8=True)}
     try:
-        table = pacsv.read_csv(
-            str(path),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False, check_utf8=True))
+        if categories:
+            few = _few_distinct_columns(path, names, options)
+            options["convert_options"].column_types = {
+                n: pa.dictionary(pa.int32(), pa.large_string()) if n in few else
+                pa.large_string() for n in names}
+        table = pacsv.read_csv(str(path), **options)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     frame = table.to_pandas()
@@ -220,15 +239,37 @@ def _csv_records_arrow(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]
         return None
     rows = frame.iloc[1:].reset_index(drop=True)
     rows.columns = range(rows.shape[1])
+    for col in rows.columns:  # the header's text is no category unless a row holds it too
+        if isinstance(rows[col].dtype, pd.CategoricalDtype):
+            rows[col] = rows[col].cat.remove_unused_categories()
     return header, rows, np.full(len(rows), "", dtype=object)
 
 
-def _read_csv(path: Path, file: str, encoding: str | None) -> list[_Part]:
+def _few_distinct_columns(path: Path, names: list[str], options: dict) -> set[str]:
+    """The columns with few distinct values (:func:`few_distinct`) in the file's first
+    ``SAMPLE_ROWS`` rows after the header, read a block at a time."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    batches, n = [], 0
+    with pacsv.open_csv(str(path), **options) as reader:
+        for batch in reader:
+            batches.append(batch)
+            n += batch.num_rows
+            if n > SAMPLE_ROWS:
+                break
+    head = pa.Table.from_batches(batches, schema=reader.schema).slice(1, SAMPLE_ROWS)
+    return {name for name in names
+            if few_distinct(len(head[name].unique()), head.num_rows)}
+
+
+def _read_csv(path: Path, file: str, encoding: str | None, categories: bool = False
+              ) -> list[_Part]:
     with open(path, "rb") as fh:
         start = fh.read(2)
     records = None
     if encoding is None and start not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        records = _csv_records_arrow(path)
+        records = _csv_records_arrow(path, categories)
     if records is None:  # the careful path: decode it all, name the bad byte, read ragged rows
         data = path.read_bytes()
         text = _decode(data, file, encoding)
@@ -347,7 +388,8 @@ def _formula_cells(ws, grid: list[list[str]]) -> np.ndarray:
 
 
 def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: str | None = None,
-               columns: pd.DataFrame | None = None, name: str | None = None) -> pd.DataFrame:
+               columns: pd.DataFrame | None = None, name: str | None = None,
+               categories: bool = False) -> pd.DataFrame:
     """Read one CSV or XLSX incident table into a frame of text, one row per sheet row.
 
     Parameters
@@ -364,6 +406,13 @@ def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: s
         The codebook's columns and synonyms (default: the package's ``columns.csv``).
     name
         What ``source_file`` says (default: the file's name).
+    categories
+        Give pandas ``category`` columns where a column holds few texts, as
+        ``python -m analysis clean`` does: ``source_file``, ``source_sheet`` and absent
+        optional columns, and (CSV) a column with few distinct values in its first rows, read
+        straight into categories. The same texts in less memory, and
+        :func:`analysis.clean_incidents` gets them already factorized. Leave it off to edit
+        cells afterwards (a ``category`` column takes only texts it already holds).
 
     Returns
     -------
@@ -399,29 +448,36 @@ def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: s
         parts = _read_xlsx(path, file, sheets, columns)
     elif suffix in {".csv", ".txt", ".tsv"} or suffix == "":
         parts = [(*p, np.full(len(p[2]), "", dtype=object), np.full(len(p[2]), "", dtype=object))
-                 for p in _read_csv(path, file, encoding)]
+                 for p in _read_csv(path, file, encoding, categories)]
     elif suffix == ".xls":
         raise InputError("old .xls workbooks are not read; save it as .xlsx or .csv", file=file)
     else:
         raise InputError(f"unknown file type {suffix!r}; give a .csv or .xlsx file", file=file)
-    frames = [_frame(file, sheet, header, rows, extra, source_row, merged, formula, columns)
+    frames = [_frame(file, sheet, header, rows, extra, source_row, merged, formula, columns,
+                     categories)
               for sheet, header, rows, extra, source_row, merged, formula in parts]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: np.ndarray,
            source_row: np.ndarray, merged: np.ndarray, formula: np.ndarray,
-           columns: pd.DataFrame) -> pd.DataFrame:
+           columns: pd.DataFrame, categories: bool = False) -> pd.DataFrame:
     where = f"{file}[{sheet}]" if sheet else file
     names = match_headers(header, file=where, columns=columns)
     rows = rows.set_axis(names[: rows.shape[1]], axis=1)
+
+    def same(text: str) -> pd.Series:  # one text on every row
+        if categories:
+            return pd.Series(as_categorical(text, len(rows)), index=rows.index)
+        return pd.Series(text, index=rows.index, dtype=object)
+
     data: dict[str, object] = {
-        "source_file": pd.Series(file, index=rows.index, dtype=object),
-        "source_sheet": pd.Series(sheet, index=rows.index, dtype=object),
+        "source_file": same(file),
+        "source_sheet": same(sheet),
         "source_row": pd.Series(source_row, index=rows.index),
     }
     for col in columns["column"]:  # cells keep the reader's text dtype: no copies into objects
-        data[col] = rows[col] if col in rows else pd.Series("", index=rows.index, dtype=object)
+        data[col] = rows[col] if col in rows else same("")
     for col in rows.columns:
         if col not in data:
             data[col] = rows[col]
@@ -448,6 +504,10 @@ def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: 
         if not len(cand):
             break
         cells = frame[name] if len(cand) == n else frame[name].iloc[cand]
+        codes = None
+        if isinstance(cells.dtype, pd.CategoricalDtype):  # look at each category once
+            codes = cells.cat.codes.to_numpy()  # a missing cell (-1) takes the "" added last
+            cells = pd.Series([*cells.cat.categories, ""], dtype="str")
         cells = cells.astype("str")
         stripped = cells.str.strip()
         empty = (stripped == "").to_numpy(dtype=bool)
@@ -455,6 +515,8 @@ def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: 
         for char in (" ", "_", "-", "\t"):  # literal replacements: far faster than a regex
             key = key.str.replace(char, "", regex=False)
         same = (key == _header_key(head)).to_numpy(dtype=bool)
+        if codes is not None:
+            empty, same = empty[codes], same[codes]
         blank_c &= empty
         header_c &= same | empty
         keep = blank_c | header_c  # only these rows are looked at in the next column
@@ -480,10 +542,13 @@ def _structure(frame: pd.DataFrame, names: list[str], header: list[str], extra: 
 
 
 def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
-                encoding: str | None = None, columns: pd.DataFrame | None = None) -> pd.DataFrame:
+                encoding: str | None = None, columns: pd.DataFrame | None = None,
+                categories: bool = False) -> pd.DataFrame:
     """Read several tables into one frame (see :func:`read_table`).
 
     ``source_file`` is each file's name, or its path as given where two inputs share a name.
+    With ``categories``, a column read as categories from every file stays so (its categories
+    united); one read as text from any of them is text.
     """
     kept, seen = [], set()
     for p in paths:  # one file twice would count each of its rows twice
@@ -497,6 +562,21 @@ def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
         sheets = list(dict.fromkeys(sheets))
     names = [Path(p).name for p in paths]
     frames = [read_table(p, sheets=sheets, encoding=encoding, columns=columns,
-                         name=n if names.count(n) == 1 else str(p))
+                         name=n if names.count(n) == 1 else str(p), categories=categories)
               for p, n in zip(paths, names, strict=True)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if len(frames) < 2:
+        return frames[0] if frames else pd.DataFrame()
+    return _concat(frames)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under another; a column that is a ``category`` column in every frame
+    stays one, its categories united (pandas would make it text when they differ)."""
+    from pandas.api.types import union_categoricals
+
+    order = pd.concat([f.iloc[:0] for f in frames]).columns
+    both = [c for c in order if all(c in f and isinstance(f[c].dtype, pd.CategoricalDtype)
+                                    for f in frames)]
+    united = {c: union_categoricals([f[c].array for f in frames]) for c in both}
+    rest = pd.concat([f.drop(columns=both) for f in frames], ignore_index=True)
+    return rest.assign(**united)[order]

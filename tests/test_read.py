@@ -156,3 +156,62 @@ def test_excel_dates_and_numbers_as_text(tmp_path):
     book.save(path)
     df = read_table(path)
     assert df.loc[0, ["event_id", "date"]].tolist() == ["12", "2023-10-18 00:00:00"]
+
+
+def _cycle_table(n: int, first: str = "event_id") -> str:
+    """``n`` rows: unique ids, two countries, one site, a blank row and a repeated header."""
+    cols = HEADER.strip().split(",")
+    cols.remove(first)
+    cols = [first, *cols]
+    rows = []
+    for i in range(n):
+        cell = {"event_id": f"A{i}", "date": "2023-10-18", "country": ["Iraq", "Syria"][i % 2],
+                "location": "Tower 22", "actor": "unknown", "target": "US forces",
+                "sources": f"AP 2023-10-19 https://a.example/{i}"}
+        rows.append(",".join(cell[c] for c in cols))
+    rows[5] = "," * (len(cols) - 1)  # blank
+    rows[9] = ",".join(c.upper() for c in cols)  # the header again
+    return ",".join(cols) + "\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("first", ["event_id", "country"])
+def test_categories_read_the_same_texts(tmp_path, first):
+    """``categories=True`` reads few-valued columns straight into categories: every cell the
+    same text as a plain read, blank and repeated-header rows found the same way (also when
+    the first column is a category column), and the header's own text is no category."""
+    import pandas as pd
+
+    p = write(tmp_path, _cycle_table(40, first))
+    plain, cats = read_table(p), read_table(p, categories=True)
+    kinds = {c: isinstance(cats[c].dtype, pd.CategoricalDtype) for c in cats}
+    assert kinds["country"] and kinds["location"] and kinds["source_file"]
+    assert not kinds["event_id"] and not kinds["sources"]  # one value per row: text
+    assert "country" not in list(cats["country"].cat.categories)
+    assert cats["_read_issue"].tolist() == plain["_read_issue"].tolist()
+    assert cats.loc[[5, 9], "_read_issue"].tolist() == ["blank_row", "repeated_header"]
+    pd.testing.assert_frame_equal(cats.astype(str), plain.astype(str))
+
+
+def test_categories_judged_on_the_first_rows_hold_any_later_text(tmp_path, monkeypatch):
+    """A column judged few-valued on the first rows keeps every later, distinct text."""
+    import analysis.read as read_module
+
+    monkeypatch.setattr(read_module, "SAMPLE_ROWS", 8)
+    lines = [HEADER.strip()] + [f"A{i},2023-10-18,Iraq,Site {i if i > 10 else 0},x,y,z"
+                                for i in range(30)]
+    df = read_table(write(tmp_path, "\n".join(lines) + "\n"), categories=True)
+    assert df["location"].dtype == "category"
+    assert df["location"].tolist() == [f"Site {i if i > 10 else 0}" for i in range(30)]
+
+
+def test_categories_of_several_files_are_united(tmp_path):
+    """Two files whose category columns hold different texts: still categories, united."""
+    from analysis.read import read_tables
+
+    a = write(tmp_path, _cycle_table(20), "a.csv")
+    b = write(tmp_path, _cycle_table(20).replace("Tower 22", "al-Tanf"), "b.csv")
+    both = read_tables([a, b], categories=True)
+    assert both["location"].dtype == "category" and both["source_file"].dtype == "category"
+    plain = read_tables([a, b])
+    assert both.astype(str).equals(plain.astype(str))
+    assert both["source_file"].tolist() == ["a.csv"] * 20 + ["b.csv"] * 20
