@@ -64,16 +64,48 @@ def normalise_key(text: str) -> str:
 
 
 #: Printable ASCII (less the backtick, which becomes a quote) in single-spaced words: text that
-#: normalise_text returns unchanged. Checked for a whole column at once.
+#: normalise_text returns unchanged. :func:`unchanged_by_normalising` checks it on the bytes.
 _ALREADY_NORMAL = r"[!-_a-~]+(?: [!-_a-~]+)*"
+#: Rows scanned at a time: the scratch arrays stay a few megabytes.
+_SCAN_ROWS = 65_536
 
 
 def unchanged_by_normalising(values) -> np.ndarray:
     """True where :func:`normalise_text` would return the value unchanged (a fast, vectorised
-    test that may answer False for some values that are in fact unchanged)."""
+    test that may answer False for some values that are in fact unchanged): an empty or
+    missing value, or one that fully matches ``_ALREADY_NORMAL``. Read from the UTF-8 bytes of
+    the Arrow column (every byte of such text is ASCII), a slice of rows at a time."""
+    from .._arrow import to_arrow_text
+
     text = values if isinstance(values, pd.Series) and values.dtype == "str" else pd.Series(
         values, dtype="str")
-    return (text.str.fullmatch(_ALREADY_NORMAL) | (text == "")).fillna(True).to_numpy(dtype=bool)
+    arr = to_arrow_text(text)
+    n = len(arr)
+    out = np.ones(n, dtype=bool)
+    data = arr.buffers()[2]
+    if n == 0 or data is None or data.size == 0:
+        return out
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    data = np.frombuffer(data, dtype=np.uint8)
+    space = ord(" ")
+    for start in range(0, n, _SCAN_ROWS):
+        stop = min(start + _SCAN_ROWS, n)
+        lo, hi = offsets[start], offsets[stop]
+        if hi == lo:
+            continue
+        chunk = data[lo:hi]
+        bad = (chunk - np.uint8(space)) > ord("~") - space  # not " " to "~" (wraps below " ")
+        bad |= chunk == ord("`")
+        blank = chunk == space
+        bad[1:] |= blank[1:] & blank[:-1]  # the second of two spaces
+        row = np.searchsorted(offsets[start:stop + 1], np.flatnonzero(bad) + lo, side="right")
+        out[start + row - 1] = False
+        first, end = offsets[start:stop], offsets[start + 1:stop + 1]
+        full = end > first  # a space at either end
+        edge = np.zeros(stop - start, dtype=bool)
+        edge[full] = (data[first[full]] == space) | (data[end[full] - 1] == space)
+        out[start:stop] &= ~edge
+    return out
 
 
 def _normalise_distinct(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
