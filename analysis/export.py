@@ -52,8 +52,9 @@ def _arrow_text(s: pd.Series, categories=None):
     if isinstance(s.dtype, pd.CategoricalDtype):
         if categories is None:
             categories = _arrow_text(pd.Series(s.cat.categories.astype(str)))
-        codes = pa.array(s.cat.codes.to_numpy(), mask=(s.cat.codes == -1).to_numpy())
-        return pc.take(categories, codes)
+        codes = s.array.codes
+        missing = codes < 0  # a mask only where needed: a null-free column writes faster
+        return pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
     values = to_arrow_text(s)
     risky = _starts_with_trigger(values)
     if not risky.any():

@@ -319,26 +319,16 @@ def _take_text(holder: list[pd.Series], pick: np.ndarray, extra: pd.Series | Non
     """Rows ``pick`` of the text column in ``holder`` (which it takes out and lets go once
     taken); positions from ``len(column)`` on are rows of ``extra``. Taken a slice of rows at
     a time into a chunked Arrow column: no copy of the whole column is ever made but the
-    result."""
+    result (and, when ``extra`` is used, the column with ``extra``'s few rows appended, in
+    place of the column)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = to_arrow_text(holder.pop().astype("str"))
-    n = len(values)
-    from_extra = pick >= n
-    fill = None
-    if extra is not None and from_extra.any():
-        fill = to_arrow_text(extra.astype("str")).take(pa.array(pick[from_extra] - n))
-        before = np.r_[0, np.cumsum(from_extra)]  # rows from extra before each position
-    parts = []
-    for start in range(0, len(pick), _TEXT_SLICE):
-        stop = min(start + _TEXT_SLICE, len(pick))
-        mask = from_extra[start:stop]
-        part = pc.take(values, pa.array(np.where(mask, 0, pick[start:stop]), mask=mask))
-        if fill is not None and mask.any():
-            part = pc.replace_with_mask(part, pa.array(mask),
-                                        fill.slice(before[start], before[stop] - before[start]))
-        parts.append(part)
+    if extra is not None and (pick >= len(values)).any():
+        values = pa.concat_arrays([values, to_arrow_text(extra.astype("str"))])
+    parts = [pc.take(values, pa.array(pick[start:start + _TEXT_SLICE]))
+             for start in range(0, len(pick), _TEXT_SLICE)]
     del values
     return str_series(pa.chunked_array(parts, type=pa.large_string()),
                       pd.RangeIndex(len(pick)))
