@@ -456,7 +456,7 @@ def read_table(path: str | Path, *, sheets: list[str] | None = None, encoding: s
     frames = [_frame(file, sheet, header, rows, extra, source_row, merged, formula, columns,
                      categories)
               for sheet, header, rows, extra, source_row, merged, formula in parts]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return _concat(frames) if len(frames) > 1 else frames[0]
 
 
 def _frame(file: str, sheet: str, header: list[str], rows: pd.DataFrame, extra: np.ndarray,
@@ -570,8 +570,9 @@ def read_tables(paths: list[str | Path], *, sheets: list[str] | None = None,
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The frames one under another; a column that is a ``category`` column in every frame
-    stays one, its categories united (pandas would make it text when they differ)."""
+    """The frames (files, or a workbook's sheets) one under another; a column that is a
+    ``category`` column in every frame stays one, its categories united (pandas would make it
+    text when they differ)."""
     from pandas.api.types import union_categoricals
 
     order = pd.concat([f.iloc[:0] for f in frames]).columns

@@ -215,3 +215,22 @@ def test_categories_of_several_files_are_united(tmp_path):
     plain = read_tables([a, b])
     assert both.astype(str).equals(plain.astype(str))
     assert both["source_file"].tolist() == ["a.csv"] * 20 + ["b.csv"] * 20
+
+
+def test_categories_of_a_workbooks_sheets_are_united(tmp_path):
+    """Two sheets of one workbook read with ``categories=True``: ``source_sheet`` stays a
+    category column holding both sheets' names, the cells the same texts as a plain read."""
+    import pandas as pd
+
+    book = openpyxl.Workbook()
+    for n, title in enumerate(["Oct", "Nov"]):
+        ws = book.active if n == 0 else book.create_sheet()
+        ws.title = title
+        ws.append(HEADER.strip().split(","))
+        ws.append([f"A{n}", "2023-10-18", "Iraq", "Tower 22", "x", "US forces", "s"])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    cats, plain = read_table(path, categories=True), read_table(path)
+    assert isinstance(cats["source_sheet"].dtype, pd.CategoricalDtype)
+    assert cats["source_sheet"].tolist() == ["Oct", "Nov"]
+    pd.testing.assert_frame_equal(cats.astype(str), plain.astype(str))
