@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import paths
@@ -52,7 +53,9 @@ def clean_raw(raw_dir: Path = paths.RAW, out_dir: Path = paths.PROCESSED) -> lis
     return list(written.values())
 
 
-def _analysis() -> list[Path]:
+def _tables():
+    """Tables, models and key numbers into data/processed and reports; the dataset and the
+    tables, for the figures."""
     from .export import write_csv
     from .products import (
         COUNTRIES,
@@ -60,7 +63,6 @@ def _analysis() -> list[Path]:
         DEFAULT_START,
         key_numbers,
         load_processed,
-        make_figures,
         make_tables,
         write_tables,
     )
@@ -70,11 +72,17 @@ def _analysis() -> list[Path]:
     written = write_tables(tables, paths.PROCESSED / "tables", DEFAULT_START, DEFAULT_END,
                            COUNTRIES)
     _say(f"  {len(written)} tables -> {paths.PROCESSED.relative_to(paths.ROOT)}/tables/")
-    figures = make_figures(ds, tables, paths.FIGURES)
-    _say(f"  {len(figures)} figure files -> {paths.FIGURES.relative_to(paths.ROOT)}/")
     numbers = write_csv(key_numbers(ds, tables), paths.REPORTS / "key_numbers.csv")
     _say(f"  key numbers -> {numbers.relative_to(paths.ROOT)}")
-    return [*written, *figures, numbers]
+    return ds, tables
+
+
+def _figures(ds, tables) -> list[Path]:
+    from .products import make_figures
+
+    figures = make_figures(ds, tables, paths.FIGURES)
+    _say(f"  {len(figures)} figure files -> {paths.FIGURES.relative_to(paths.ROOT)}/")
+    return figures
 
 
 def _render_one(nb_path: Path, out: Path) -> list[Path]:
@@ -101,8 +109,6 @@ def _render_one(nb_path: Path, out: Path) -> list[Path]:
 def render_notebooks(src: Path = paths.NOTEBOOKS, out: Path = paths.RENDERED) -> list[Path]:
     """Execute every ``NN-*.ipynb`` in ``src`` (two kernels at a time, each in ``src``) and
     write the executed notebook and its HTML into ``out``."""
-    from concurrent.futures import ThreadPoolExecutor
-
     out.mkdir(parents=True, exist_ok=True)
     books = sorted(src.glob("[0-9][0-9]-*.ipynb"))
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -121,11 +127,20 @@ def build(*, notebooks: bool = True) -> int:
     _say(f"[1/{steps}] cleaning {paths.RAW.relative_to(paths.ROOT)} -> "
          f"{paths.PROCESSED.relative_to(paths.ROOT)}")
     clean_raw()
-    _say(f"[2/{steps}] tables, models and key numbers; [3/{steps}] figures")
-    _analysis()
-    if notebooks:
-        _say(f"[4/{steps}] notebooks -> {paths.RENDERED.relative_to(paths.ROOT)}/")
-        render_notebooks()
+    _say(f"[2/{steps}] tables, models and key numbers")
+    ds, tables = _tables()
+    # the notebooks read data/processed and the tables just written, never the figure files:
+    # their kernels run while this process draws the figures (two cores busy, not one)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rendering = None
+        if notebooks:
+            _say(f"[3/{steps}] notebooks -> {paths.RENDERED.relative_to(paths.ROOT)}/, "
+                 "while the figures are drawn")
+            rendering = pool.submit(render_notebooks)
+        _say(f"[{steps}/{steps}] figures")
+        _figures(ds, tables)
+        if rendering is not None:
+            rendering.result()  # a failed cell's BuildError is raised here
     _say(f"done in {time.perf_counter() - start:.1f} s")
     return 0
 
