@@ -52,15 +52,24 @@ def _arrow_text(s: pd.Series, categories=None):
     if isinstance(s.dtype, pd.CategoricalDtype):
         if categories is None:
             categories = _arrow_text(pd.Series(s.cat.categories.astype(str)))
-        codes = s.array.codes
-        missing = codes < 0  # a mask only where needed: a null-free column writes faster
-        return pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
+        return _take_codes(categories, s)
     values = to_arrow_text(s)
     risky = _starts_with_trigger(values)
     if not risky.any():
         return values
     quote, sep = pa.scalar("'", values.type), pa.scalar("", values.type)
     return pc.if_else(pa.array(risky), pc.binary_join_element_wise(quote, values, sep), values)
+
+
+def _take_codes(categories, s: pd.Series):
+    """A ``category`` column as the Arrow array of its ``categories`` (an Arrow array) taken by
+    its codes; a missing value is null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes = s.array.codes
+    missing = codes < 0  # a mask only where needed: a null-free column writes faster
+    return pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
 
 
 _TRIGGER_BYTES = np.frombuffer("".join(_TRIGGERS).encode(), dtype=np.uint8)
@@ -150,18 +159,29 @@ def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def table(part: pd.DataFrame) -> pa.Table:
-        text = {c: as_str(part[c]) for c in part.columns
-                if isinstance(part[c].dtype, pd.CategoricalDtype)}
+    cats = {c: to_arrow_text(pd.Series(frame[c].cat.categories, dtype=object))
+            for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+
+    def first_table(part: pd.DataFrame) -> pa.Table:  # pandas sets the types and metadata
+        text = {c: as_str(part[c]) for c in cats}
         return pa.Table.from_pandas(part.assign(**text) if text else part, preserve_index=False)
+
+    def table(part: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+        # the same conversion, column by column into the first slice's schema: each category
+        # column's text taken from categories converted once (a million rows: 0.6-1.0 s
+        # instead of 3.0-3.5 s going through pandas for every slice)
+        arrays = [_take_codes(cats[name], part[name]).cast(field.type) if name in cats else
+                  pa.array(part[name], type=field.type, from_pandas=True)
+                  for field, name in zip(schema, part.columns, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=schema)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    first = table(frame.iloc[:_ROW_GROUP])
+    first = first_table(frame.iloc[:_ROW_GROUP])
     with pq.ParquetWriter(path, first.schema) as writer:
         writer.write_table(first)
         for start in range(_ROW_GROUP, len(frame), _ROW_GROUP):
-            writer.write_table(table(frame.iloc[start:start + _ROW_GROUP]).cast(first.schema))
+            writer.write_table(table(frame.iloc[start:start + _ROW_GROUP], first.schema))
     return path
 
 
