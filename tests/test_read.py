@@ -190,6 +190,14 @@ def test_categories_read_the_same_texts(tmp_path, first):
     assert cats["_read_issue"].tolist() == plain["_read_issue"].tolist()
     assert cats.loc[[5, 9], "_read_issue"].tolist() == ["blank_row", "repeated_header"]
     pd.testing.assert_frame_equal(cats.astype(str), plain.astype(str))
+    # a row holding the header's own text keeps it as a category
+    text = _cycle_table(40, first).replace("\nA7,2023-10-18,Syria,", "\nA7,2023-10-18,country,")
+    text = text.replace("\nSyria,A7,", "\ncountry,A7,")
+    p = write(tmp_path, text, "again.csv")
+    plain, cats = read_table(p), read_table(p, categories=True)
+    assert "country" in list(cats["country"].cat.categories)
+    assert cats.loc[7, "country"] == "country"
+    pd.testing.assert_frame_equal(cats.astype(str), plain.astype(str))
 
 
 def test_categories_judged_on_the_first_rows_hold_any_later_text(tmp_path, monkeypatch):
