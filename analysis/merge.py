@@ -30,6 +30,7 @@ from .clean._log import (
     factorize_text,
     from_distinct,
     text_column,
+    unique_inverse,
 )
 from .validate import EVENT_COLUMNS, as_schema_types
 
@@ -340,10 +341,10 @@ def _site_keys(rows: pd.DataFrame) -> pd.Series:
     sid_codes, sid_u = factorize_text(rows["site_id"])
     site_codes, site_u = factorize_text(rows["site"])
     pair = sid_codes.astype("int64") * max(len(site_u), 1) + site_codes
-    pairs, inverse = np.unique(pair, return_inverse=True)
+    pairs, inverse = unique_inverse(pair)
     keys = [sid_u[p // max(len(site_u), 1)] or site_u[p % max(len(site_u), 1)].casefold()
             for p in pairs]
-    return text_column(keys, inverse.reshape(-1), rows.index)
+    return text_column(keys, inverse, rows.index)
 
 
 def _group_join(group: np.ndarray, items, n_groups: int, sep: str, *, unique: bool = True,

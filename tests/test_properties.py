@@ -138,3 +138,20 @@ def test_merging_mostly_valid_rows_never_raises(frame):
     assert ev["n_reports"].sum() + len(result.quarantine) == len(frame)
     assert (ev.loc[ev["n_reports"] == 1, "conflicts"] == "").all()
     assert ev["raw_rows"].str.count(";").add(1).tolist() == ev["n_reports"].tolist()
+
+
+@given(st.lists(st.one_of(st.integers(0, 40), st.integers(-3, 2**40)), max_size=50),
+       st.sampled_from(["int64", "intp", "int32"]))
+def test_unique_inverse_is_numpys_unique(values, dtype):
+    """The lookup-table shortcut gives exactly ``np.unique(values, return_inverse=True)``:
+    small non-negative ranges take the table, negative or far-apart values take the sort."""
+    import numpy as np
+
+    from analysis.clean._log import unique_inverse
+
+    arr = np.array([v % 2**31 if dtype == "int32" else v for v in values], dtype=dtype)
+    uniques, inverse = unique_inverse(arr)
+    want_u, want_i = np.unique(arr, return_inverse=True)
+    assert uniques.dtype == want_u.dtype and uniques.tolist() == want_u.tolist()
+    assert inverse.tolist() == want_i.reshape(-1).tolist()
+    assert np.array_equal(uniques[inverse], arr)

@@ -183,6 +183,20 @@ def origin(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, Any]:
             "_pos": frame.index.to_numpy()[mask]}
 
 
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for integers: the same two arrays, but for
+    non-negative values in a small range (pairs of codes) found with a lookup table instead of
+    a sort (a million values: a few milliseconds instead of about 0.1 s)."""
+    values = np.asarray(values)
+    if not len(values) or values.min() < 0 or values.max() >= max(4 * len(values), 1 << 16):
+        uniques, inverse = np.unique(values, return_inverse=True)
+        return uniques, inverse.reshape(-1)
+    present = np.zeros(int(values.max()) + 1, dtype=bool)
+    present[values] = True
+    number = np.cumsum(present) - 1  # each present value's place among them
+    return np.flatnonzero(present).astype(values.dtype), number[values]
+
+
 def append_code(existing: pd.Series, mask: np.ndarray, code: Any) -> pd.Series:
     """Append ``code`` (one text, or one per row) to a ``; ``-joined column where ``mask`` holds.
 
@@ -199,13 +213,13 @@ def append_code(existing: pd.Series, mask: np.ndarray, code: Any) -> pd.Series:
     else:
         add_codes, add_u = np.zeros(idx.size, dtype=np.intp), np.array([code], dtype=object)
     pair = codes[idx].astype("int64") * len(add_u) + add_codes
-    pairs, inverse = np.unique(pair, return_inverse=True)
+    pairs, inverse = unique_inverse(pair)
     joined = []
     for p in pairs:
         cur, add = cats[p // len(add_u)], add_u[p % len(add_u)]
         joined.append(add if cur == "" else f"{cur}; {add}")
     new_codes = codes.copy()
-    new_codes[idx] = len(cats) + inverse.reshape(-1)
+    new_codes[idx] = len(cats) + inverse
     return text_column(np.concatenate([cats, np.asarray(joined, dtype=object)]), new_codes,
                        existing.index)
 

@@ -27,6 +27,7 @@ from ._log import (
     origin,
     problem,
     text_column,
+    unique_inverse,
 )
 from .text import normalise_key
 
@@ -219,8 +220,7 @@ def match_sites(frame: pd.DataFrame, column: str = "location",
     # what depends on the row's country too is worked out per (location, country code) pair
     iso_codes, iso_u = factorize_text(frame["country_iso3"])
     pair = codes.astype("int64") * len(iso_u) + iso_codes
-    pairs, inverse = np.unique(pair, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    pairs, inverse = unique_inverse(pair)
     p_loc, p_iso = pairs // max(len(iso_u), 1), iso_u[pairs % max(len(iso_u), 1)]
     p_hit, p_site_iso = hit_u[p_loc], field_u("country_iso3")[p_loc]
     p_precision = np.where(p_hit, field_u("geo_precision")[p_loc],
