@@ -19,7 +19,7 @@ resident set includes the parent's size at fork, so a heavy runner would inflate
 At 100k rows it also times the row-by-row baseline (benchmarks/rowwise.py) against the library's
 cleaning steps and checks that both give identical values on every single-report event. Finally
 it times the library's import against ``import pandas`` and, with --build,
-``python -m analysis build``.
+``python -m analysis build`` (``--repeat`` times, the median shown).
 """
 
 from __future__ import annotations
@@ -185,9 +185,12 @@ def main() -> None:
           f"no pandas); from analysis import read_table, clean_incidents {api_s - base:.3f} s "
           f"= {(api_s - base) / (pd_s - base):.2f} x import pandas (interpreter start "
           f"{base:.3f} s subtracted; medians of 7)")
-    if args.build:
-        b, mb = timed([sys.executable, "-m", "analysis", "build"])
-        print(f"python -m analysis build: {b:.1f} s, peak {mb:.0f} MB")
+    if args.build:  # as many runs as of clean: one reading on a noisy machine decides nothing
+        builds = [timed([sys.executable, "-m", "analysis", "build"]) for _ in range(args.repeat)]
+        b, mb = (statistics.median(v) for v in zip(*builds, strict=True))
+        spread = (f" (median of {args.repeat}: {min(r[0] for r in builds):.1f}-"
+                  f"{max(r[0] for r in builds):.1f} s)" if args.repeat > 1 else "")
+        print(f"python -m analysis build: {b:.1f} s{spread}, peak {mb:.0f} MB")
 
 
 if __name__ == "__main__":
