@@ -318,10 +318,10 @@ _TEXT_SLICE = 131_072
 def _take_text(holder: list[pd.Series], pick: np.ndarray, extra: pd.Series | None = None
                ) -> pd.Series:
     """Rows ``pick`` of the text column in ``holder`` (which it takes out and lets go once
-    taken); positions from ``len(column)`` on are rows of ``extra``. Taken a slice of rows at
-    a time into a chunked Arrow column: no copy of the whole column is ever made but the
-    result (and, when ``extra`` is used, the column with ``extra``'s few rows appended, in
-    place of the column)."""
+    taken); positions from ``len(column)`` on are rows of ``extra``. When ``extra`` is used,
+    the column is copied once with ``extra``'s few rows appended (the original let go). The
+    rows are then taken a slice at a time into a chunked Arrow column, so the take itself
+    holds little besides its result."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
