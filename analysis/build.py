@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import paths
@@ -85,35 +84,61 @@ def _figures(ds, tables) -> list[Path]:
     return figures
 
 
-def _render_one(nb_path: Path, out: Path) -> list[Path]:
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(nb_path, as_version=4)
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(nb_path.parent)}}).execute()
-    except CellExecutionError as exc:
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
-        raise BuildError(f"{nb_path.name}: a cell failed: {first}") from None
-    target = out / nb_path.name
-    nbformat.write(nb, target)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    target.with_suffix(".html").write_text(html, encoding="utf-8")
-    _say(f"  executed {nb_path.name}")
-    return [target, target.with_suffix(".html")]
-
-
 def render_notebooks(src: Path = paths.NOTEBOOKS, out: Path = paths.RENDERED) -> list[Path]:
-    """Execute every ``NN-*.ipynb`` in ``src`` (two kernels at a time, each in ``src``) and
-    write the executed notebook and its HTML into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    books = sorted(src.glob("[0-9][0-9]-*.ipynb"))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(lambda p: _render_one(p, out), books))
-    return [p for paths_ in done for p in paths_]
+    """Execute every ``NN-*.ipynb`` in ``src`` (up to four kernels at a time, each in ``src``)
+    and write the executed notebook and its HTML into ``out``."""
+    from ._notebooks import render
+
+    return render(src, out)
+
+
+class _Notebooks:
+    """The notebooks, rendered by a process of their own that starts at once: it starts the
+    kernels and loads the modules the notebooks import while this process cleans, and runs
+    their cells, told to go once the tables they read are written, while this one draws the
+    figures. Its own process, so that neither process waits on the other's interpreter lock
+    (nbclient's message loops and the HTML export are Python too)."""
+
+    def __init__(self, src: Path = paths.NOTEBOOKS, out: Path = paths.RENDERED) -> None:
+        import os
+        import subprocess
+        import sys
+        import tempfile
+
+        fd, self._failure = tempfile.mkstemp(prefix="analysis-notebooks-", suffix=".txt")
+        os.close(fd)
+        # run from the folder that holds this very package, so that the process imports it
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis._notebooks", str(Path(src).resolve()),
+             str(Path(out).resolve()), self._failure],
+            stdin=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent, text=True)
+
+    def _tell(self, word: str) -> None:
+        try:
+            self._proc.stdin.write(word + "\n")
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError, ValueError):  # it has stopped already: result says
+            pass
+
+    def go(self) -> None:
+        """The tables are written: run the cells."""
+        self._tell("go")
+
+    def stop(self) -> None:
+        """The build failed: shut the kernels down if their cells have not started, else let
+        them finish; either way wait, and raise nothing."""
+        self._tell("stop")
+        self._proc.wait()
+        Path(self._failure).unlink(missing_ok=True)
+
+    def result(self) -> None:
+        """Wait for the notebooks; a failed cell's message is raised as a BuildError."""
+        status = self._proc.wait()
+        failure = Path(self._failure)
+        message = failure.read_text(encoding="utf-8").strip() if failure.exists() else ""
+        failure.unlink(missing_ok=True)
+        if status != 0:
+            raise BuildError(message or f"rendering the notebooks stopped (exit status {status})")
 
 
 def build(*, notebooks: bool = True) -> int:
@@ -124,23 +149,32 @@ def build(*, notebooks: bool = True) -> int:
     steps = 3 + notebooks
     checked = verify_manifest(paths.RAW)
     _say(f"verified {len(checked)} raw files against data/raw/MANIFEST")
-    _say(f"[1/{steps}] cleaning {paths.RAW.relative_to(paths.ROOT)} -> "
-         f"{paths.PROCESSED.relative_to(paths.ROOT)}")
-    clean_raw()
-    _say(f"[2/{steps}] tables, models and key numbers")
-    ds, tables = _tables()
-    # the notebooks read data/processed and the tables just written, never the figure files:
-    # their kernels run while this process draws the figures (two cores busy, not one)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        rendering = None
-        if notebooks:
-            _say(f"[3/{steps}] notebooks -> {paths.RENDERED.relative_to(paths.ROOT)}/, "
-                 "while the figures are drawn")
-            rendering = pool.submit(render_notebooks)
-        _say(f"[{steps}/{steps}] figures")
-        _figures(ds, tables)
+    # the notebooks read data/processed and the tables, never the figure files: their kernels
+    # start while this process cleans, and their cells run while it draws the figures
+    rendering = _Notebooks() if notebooks else None
+    try:
+        _say(f"[1/{steps}] cleaning {paths.RAW.relative_to(paths.ROOT)} -> "
+             f"{paths.PROCESSED.relative_to(paths.ROOT)}")
+        clean_raw()
+        _say(f"[2/{steps}] tables, models and key numbers")
+        ds, tables = _tables()
+    except BaseException:
         if rendering is not None:
-            rendering.result()  # a failed cell's BuildError is raised here
+            rendering.stop()  # the waiting kernels are shut down, the error raised
+        raise
+    if rendering is not None:
+        rendering.go()
+        _say(f"[3/{steps}] notebooks -> {paths.RENDERED.relative_to(paths.ROOT)}/, "
+             "while the figures are drawn")
+    _say(f"[{steps}/{steps}] figures")
+    try:
+        _figures(ds, tables)
+    except BaseException:
+        if rendering is not None:
+            rendering.stop()
+        raise
+    if rendering is not None:
+        rendering.result()  # a failed cell's BuildError is raised here
     _say(f"done in {time.perf_counter() - start:.1f} s")
     return 0
 
