@@ -31,6 +31,54 @@ def test_planted_changepoint_found():
     assert len(scan) == 9
 
 
+def _ruptures_pelt(y, pen, min_size):
+    """The search as the project ran it before: ruptures' Pelt with a Poisson cost."""
+    rpt = pytest.importorskip("ruptures")
+
+    class CostPoisson(rpt.base.BaseCost):
+        model, min_size = "poisson", 1
+
+        def fit(self, signal):
+            self.signal = np.asarray(signal, dtype=float).reshape(-1, 1)
+            self.cumsum = np.concatenate([[0.0], np.cumsum(self.signal[:, 0])])
+            return self
+
+        def error(self, start, end):
+            total = self.cumsum[end] - self.cumsum[start]
+            if total <= 0:
+                return 0.0
+            return float(2 * (total - total * np.log(total / (end - start))))
+
+    return rpt.Pelt(custom_cost=CostPoisson(), min_size=min_size, jump=1).fit(
+        np.asarray(y, dtype=float)).predict(pen=pen)
+
+
+def test_pelt_gives_ruptures_answers():
+    """The NumPy search gives the same segment ends as ruptures' Pelt on series with and
+    without changes, short and long, sparse and dense, at many penalties."""
+    from analysis.escalation import _pelt
+
+    rng = np.random.default_rng(20231017)
+    cases = [(int(rng.integers(1, 120)), int(rng.integers(1, 10))) for _ in range(300)]
+    cases += [(int(rng.integers(300, 500)), 7) for _ in range(6)]
+    for n, min_size in cases:
+        if n < min_size:
+            continue
+        k = int(rng.integers(0, 4))
+        edges = [0, *np.sort(rng.integers(0, n, size=k)), n]
+        y = np.concatenate([rng.poisson(rng.choice([0, 0.1, 0.5, 1, 2, 5]), b - a)
+                            for a, b in zip(edges[:-1], edges[1:], strict=True)])
+        pen = float(rng.choice([0.5, 2 * np.log(n + 1), 5, 20]) * rng.uniform(0.25, 4))
+        assert _pelt(y, pen, min_size) == _ruptures_pelt(y, pen, min_size), (n, min_size, pen)
+
+
+def test_pelt_refuses_a_series_shorter_than_a_segment():
+    from analysis.escalation import _pelt
+
+    with pytest.raises(ValueError, match="shorter than one segment"):
+        _pelt(np.ones(5), 1.0, 7)
+
+
 def test_no_changepoint_in_flat_series():
     """A constant-rate series yields no changepoint at the reported penalty."""
     rng = np.random.default_rng(3)
