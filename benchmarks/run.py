@@ -114,14 +114,17 @@ def compare_rowwise(path: Path) -> tuple[float, float, int, int]:
 
 
 def import_times(repeat: int = 7) -> tuple[float, float, float, float]:
-    def median(code: str) -> float:
-        runs = []
-        for _ in range(repeat):
-            runs.append(timed([sys.executable, "-c", code])[0])
-        return statistics.median(runs)
-
-    return (median("pass"), median("import pandas"), median("import analysis"),
-            median("from analysis import read_table, clean_incidents"))
+    """Median wall times of a bare interpreter, ``import pandas``, ``import analysis`` and the
+    public API's import, each in a fresh process; taken in turn, round after round, so that a
+    slow spell of the machine hits all four alike."""
+    codes = ["pass", "import pandas", "import analysis",
+             "from analysis import read_table, clean_incidents"]
+    runs: list[list[float]] = [[] for _ in codes]
+    for _ in range(repeat):
+        for code, times in zip(codes, runs, strict=True):
+            times.append(timed([sys.executable, "-c", code])[0])
+    base, pandas_s, analysis_s, api_s = (statistics.median(t) for t in runs)
+    return base, pandas_s, analysis_s, api_s
 
 
 def main() -> None:
