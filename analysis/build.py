@@ -96,8 +96,9 @@ class _Notebooks:
     """The notebooks, rendered by a process of their own that starts at once: it starts the
     kernels and loads the modules the notebooks import while this process cleans, and runs
     their cells, told to go once the tables they read are written, while this one draws the
-    figures. Its own process, so that neither process waits on the other's interpreter lock
-    (nbclient's message loops and the HTML export are Python too)."""
+    figures. A process of its own, so that the notebooks' Python work (nbclient's message loops,
+    the HTML export) does not share this process's interpreter lock with the figures; kernels
+    started from threads of this process gave no faster build (benchmarks/README.md)."""
 
     def __init__(self, src: Path = paths.NOTEBOOKS, out: Path = paths.RENDERED) -> None:
         import os
