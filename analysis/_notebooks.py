@@ -19,11 +19,13 @@ KERNELS = 4
 #: Notebooks whose cells run at once: two cores, and the build draws its figures meanwhile.
 RUNNING = 2
 #: Options for a kernel that waits for the tables. ``exec_lines`` (IPython's documented
-#: start-up code) loads the modules every notebook imports while the build cleans; the names
-#: it binds are those the notebooks bind themselves. The log level keeps the kernel's notice
-#: about unencrypted local TCP (ipykernel 7) out of the build's output: the kernels listen on
-#: this machine only, and their messages are signed.
-WARM = ["--IPKernelApp.exec_lines=import analysis.products, analysis.figures, matplotlib.pyplot",
+#: start-up code) loads the modules every notebook imports while the build cleans, then unbinds
+#: the names the import bound: a cell sees only the names it and the cells before it bind, as in
+#: JupyterLab. The log level keeps the kernel's notice about unencrypted local TCP (ipykernel 7)
+#: out of the build's output: the kernels listen on this machine only, and their messages are
+#: signed.
+WARM = ["--IPKernelApp.exec_lines=import analysis.products, analysis.figures, matplotlib.pyplot;"
+        " del analysis, matplotlib",
         "--IPKernelApp.log_level=ERROR"]
 
 
