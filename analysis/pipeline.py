@@ -8,6 +8,7 @@ checks the accounting rule before it returns.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,7 @@ from .clean.actors import normalise_actors, normalise_confirmation
 from .clean.casualties import parse_casualties
 from .clean.dates import parse_dates
 from .clean.places import match_sites, normalise_countries
-from .clean.sources import parse_sources
+from .clean.sources import parse_sources, read_source_cells
 from .clean.text import normalise_text_columns
 from .clean.weapons import classify_weapons
 from .merge import MATCH_ACROSS_FILES, _merge, input_columns
@@ -293,12 +294,18 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
         normalise_confirmation,
         lambda f: classify_weapons(f, weapons=weapons),
         parse_casualties,
-        parse_sources,
+        lambda f: parse_sources(f, cells=sources.result()),
     ]
-    for step in steps:
-        work, log = step(work)
-        logs.append(log)
-        release_freed_memory(n_raw)  # each step's temporaries, before the next allocates
+    # the sources cells are read in a thread while the steps before run: that reading is in
+    # Arrow and numpy, which let go of Python's lock, and the other steps are mostly Python
+    # over distinct values, so the two share the cores (the result is the same either way)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sources = pool.submit(read_source_cells, work["sources"])
+        for step in steps:
+            work, log = step(work)
+            logs.append(log)
+            release_freed_memory(n_raw)  # each step's temporaries, before the next allocates
+    del steps, sources  # the future holds the sources' columns: merge lets them go one by one
     for col in ("notes", "coder"):
         if not isinstance(work[col].dtype, pd.CategoricalDtype):
             work = work.assign(**{col: work[col].fillna("").astype("str")})

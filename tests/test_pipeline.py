@@ -184,6 +184,55 @@ def test_releasing_freed_memory_changes_no_result(monkeypatch):
         pd.testing.assert_frame_equal(getattr(before, name), getattr(after, name))
 
 
+def test_sources_read_in_a_thread_reach_the_caller(monkeypatch):
+    """The sources cells are read in a thread while the other steps run: what it reads is what
+    parse_sources gets, an error there reaches the caller, and an error in another step is
+    raised once the thread is done (no thread is left running)."""
+    import threading
+
+    import analysis.pipeline as pipeline
+    from analysis.clean.sources import read_source_cells
+    from analysis.clean.text import normalise_text
+
+    raw = read_table(DATA / "messy_incidents.csv")
+    first = raw["sources"].iat[0]
+    raw["sources"] = raw["sources"].mask(raw.index == 0, " " + first.replace(" ", "\u00a0", 1))
+    seen = []
+
+    def spy(values):
+        seen.append(values.tolist())
+        return read_source_cells(values)
+
+    monkeypatch.setattr(pipeline, "read_source_cells", spy)
+    result = clean_incidents(raw, today=TODAY)
+    assert seen == [[normalise_text(s) for s in raw["sources"].fillna("")]]  # as normalised
+    assert seen[0][0] == first
+    assert result.events["n_sources"].gt(0).all()
+
+    def fail(values):
+        raise RuntimeError("sources failed")
+
+    monkeypatch.setattr(pipeline, "read_source_cells", fail)
+    with pytest.raises(RuntimeError, match="sources failed"):
+        clean_incidents(raw, today=TODAY)
+
+    done = threading.Event()
+
+    def slow(values):
+        threading.Event().wait(0.5)
+        done.set()
+        return read_source_cells(values)
+
+    def broken_step(frame, **kwargs):
+        raise ValueError("a step failed")
+
+    monkeypatch.setattr(pipeline, "read_source_cells", slow)
+    monkeypatch.setattr(pipeline, "parse_dates", broken_step)
+    with pytest.raises(ValueError, match="a step failed"):
+        clean_incidents(raw, today=TODAY)
+    assert done.is_set()  # the error came after the thread had finished
+
+
 def test_taking_text_a_slice_at_a_time_changes_no_result(monkeypatch):
     """Merge copies long text columns a slice of rows at a time; slices of two rows (so that
     merged events fall inside slices and across their edges) give the same tables."""

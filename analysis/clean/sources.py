@@ -19,7 +19,8 @@ import pandas as pd
 from .._arrow import join_groups, str_series, to_arrow_text
 from ._log import FLAGS, append_code, empty_changes, problem
 
-__all__ = ["parse_source_text", "parse_sources", "SourceReading"]
+__all__ = ["parse_source_text", "parse_sources", "read_source_cells", "SourceCells",
+           "SourceReading"]
 
 _URL = re.compile(r"https?://\S+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -327,27 +328,26 @@ def _read_cells(text):
     return source_list, source_urls, n, without_url, undated, earliest
 
 
-def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
+class SourceCells(NamedTuple):
+    """A ``sources`` column read (:func:`read_source_cells`), one value per row."""
+
+    source_list: object  # Arrow chunked large_string: the items joined by "; "
+    source_urls: object  # Arrow chunked large_string: their URLs joined by " "
+    n: np.ndarray
+    without_url: np.ndarray
+    undated: np.ndarray
+    earliest: np.ndarray  # datetime64[s]
+
+
+def read_source_cells(values: pd.Series) -> SourceCells:
+    """Read a ``sources`` column (the work of :func:`parse_sources`, without touching a frame).
 
     Vectorised with Arrow's string kernels and numpy byte scans over all items of a slice of
-    rows at a time, two slices at once (sources cells are nearly all distinct, so parsing each
-    distinct value once would not help); :func:`parse_source_text` reads one cell the same way,
-    and a test holds the two to the same answers. Nothing in the cell is changed, so nothing is
-    logged; flags say what a reviewer should check.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"source_file": "a.csv", "source_row": [2, 3], "flags": "",
-    ...     "problem_codes": "", "problem_messages": "",
-    ...     "sources": ["Rudaw 2023-10-24 https://r.example/1", ""]})
-    >>> out, _ = parse_sources(df)
-    >>> out[["n_sources", "problem_codes"]].values.tolist()
-    [[1, ''], [0, 'missing_sources']]
-    """
+    rows at a time, two slices at once. Both let go of Python's lock, so the pipeline runs
+    this in a thread of its own while the other cleaning steps run."""
     import pyarrow as pa
 
-    text = to_arrow_text(frame[column], missing_as_empty=True)
+    text = to_arrow_text(values, missing_as_empty=True)
     slices = [text.slice(start, _SLICE) for start in range(0, len(text), _SLICE)] or [text]
     if len(slices) > 1:  # numpy and Arrow let go of the GIL: two slices at a time
         from concurrent.futures import ThreadPoolExecutor
@@ -360,14 +360,41 @@ def parse_sources(frame: pd.DataFrame, column: str = "sources") -> tuple[pd.Data
                                 for k in (0, 1))
     n, without_url, undated, earliest = (np.concatenate([p[k] for p in pieces])
                                          for k in (2, 3, 4, 5))
+    return SourceCells(source_list, source_urls, n, without_url, undated, earliest)
+
+
+def parse_sources(frame: pd.DataFrame, column: str = "sources", *,
+                  cells: SourceCells | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add ``source_list``, ``source_urls``, ``n_sources`` and ``source_date_earliest``.
+
+    ``cells`` is ``read_source_cells(frame[column])`` when already read (the pipeline reads it
+    while the other steps run). Sources cells are nearly all distinct, so parsing each
+    distinct value once would not help; :func:`parse_source_text` reads one cell the same way,
+    and a test holds the two to the same answers. Nothing in the cell is changed, so nothing is
+    logged; flags say what a reviewer should check.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source_file": "a.csv", "source_row": [2, 3], "flags": "",
+    ...     "problem_codes": "", "problem_messages": "",
+    ...     "sources": ["Rudaw 2023-10-24 https://r.example/1", ""]})
+    >>> out, _ = parse_sources(df)
+    >>> out[["n_sources", "problem_codes"]].values.tolist()
+    [[1, ''], [0, 'missing_sources']]
+    """
+    if cells is None:
+        cells = read_source_cells(frame[column])
+    if len(cells.n) != len(frame):
+        raise ValueError(f"cells read from {len(cells.n)} rows, the frame has {len(frame)}")
+    n = cells.n
     out = frame.assign(
-        source_list=str_series(source_list, frame.index),
-        source_urls=str_series(source_urls, frame.index),
+        source_list=str_series(cells.source_list, frame.index),
+        source_urls=str_series(cells.source_urls, frame.index),
         n_sources=pd.Series(n, index=frame.index, dtype="int64"),
-        source_date_earliest=pd.Series(earliest, index=frame.index),
+        source_date_earliest=pd.Series(cells.earliest, index=frame.index),
     )
-    flags = append_code(out[FLAGS], without_url & (n > 0), "source_without_url")
-    flags = append_code(flags, undated & (n > 0), "source_undated")
+    flags = append_code(out[FLAGS], cells.without_url & (n > 0), "source_without_url")
+    flags = append_code(flags, cells.undated & (n > 0), "source_undated")
     out = out.assign(**{FLAGS: flags})
     missing = n == 0
     if missing.any():

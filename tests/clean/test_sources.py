@@ -60,3 +60,19 @@ def test_vectorised_matches_single_value_reader(cells, rows_at_a_time):
         flags = out["flags"].iat[i].split("; ")
         assert ("source_without_url" in flags) == (r.without_url and r.n > 0)
         assert ("source_undated" in flags) == (r.undated and r.n > 0)
+
+
+def test_cells_read_beforehand_give_the_same_result(make_rows):
+    """parse_sources with the cells already read (as the pipeline reads them in a thread)
+    gives what it gives reading them itself; cells read from another number of rows stop it."""
+    import pandas as pd
+    import pytest
+
+    from analysis.clean.sources import read_source_cells
+
+    frame = make_rows(sources=["AP undated https://a.x", "AP 2023-10-19", "",
+                               "R 2023-10-18 https://b.x; AP 2023-10-17 https://c.x"])
+    cells = read_source_cells(frame["sources"])
+    pd.testing.assert_frame_equal(parse_sources(frame, cells=cells)[0], parse_sources(frame)[0])
+    with pytest.raises(ValueError, match="3 rows, the frame has 4"):
+        parse_sources(frame, cells=read_source_cells(frame["sources"].iloc[:3]))
