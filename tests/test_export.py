@@ -76,6 +76,28 @@ def test_csv_written_in_slices_is_the_same_file(tmp_path, monkeypatch):
     assert lines[3] == '"2024-01-03 10:30:00",2024-01-03,"a","\'-1",3'
 
 
+def test_parquet_dictionary_only_where_values_repeat(tmp_path):
+    """Parquet dictionary-encodes a text column whose first rows repeat their values (and
+    every category and number column), not one of mostly distinct values; either way the
+    file reads back as the frame."""
+    import pyarrow.parquet as pq
+
+    from analysis.export import write_parquet_text
+
+    n = 400
+    frame = pd.DataFrame({"id": [f"EV-{i}" for i in range(n)],
+                          "country": ["Iraq", "Syria"] * (n // 2),
+                          "kind": pd.Categorical(["a", "b", "c", "d"] * (n // 4)),
+                          "killed": range(n)})
+    path = write_parquet_text(frame, tmp_path / "x.parquet")
+    chunks = pq.ParquetFile(path).metadata.row_group(0)
+    dictionary = {chunks.column(i).path_in_schema:
+                  any("DICTIONARY" in e for e in chunks.column(i).encodings)
+                  for i in range(chunks.num_columns)}
+    assert dictionary == {"id": False, "country": True, "kind": True, "killed": True}
+    pd.testing.assert_frame_equal(pd.read_parquet(path), frame.astype({"kind": "str"}))
+
+
 def test_events_kept_as_categories_write_the_same_files(tmp_path, monkeypatch):
     """``clean_incidents(categories=True)`` (what the command line uses) keeps the event table's
     few-valued text as categories with the same values, and write_outputs writes the same CSV
