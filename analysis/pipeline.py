@@ -294,9 +294,8 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
         normalise_confirmation,
         lambda f: classify_weapons(f, weapons=weapons),
         parse_casualties,
-        lambda f: parse_sources(f, cells=sources.result()),
     ]
-    # the sources cells are read in a thread while the steps before run: that reading is in
+    # the sources cells are read in a thread while the other steps run: that reading is in
     # Arrow and numpy, which let go of Python's lock, and the other steps are mostly Python
     # over distinct values, so the two share the cores (the result is the same either way)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -305,7 +304,10 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
             work, log = step(work)
             logs.append(log)
             release_freed_memory(n_raw)  # each step's temporaries, before the next allocates
-    del steps, sources  # the future holds the sources' columns: merge lets them go one by one
+        work, log = parse_sources(work, cells=sources.result())
+        logs.append(log)
+        del sources  # it holds the sources' columns, which merge lets go of one by one
+        release_freed_memory(n_raw)
     for col in ("notes", "coder"):
         if not isinstance(work[col].dtype, pd.CategoricalDtype):
             work = work.assign(**{col: work[col].fillna("").astype("str")})
