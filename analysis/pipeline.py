@@ -73,8 +73,13 @@ def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"expected a DataFrame (what read_table returns), got "
                          f"{type(frame).__name__}", file="<DataFrame>")
-    if "source_row" in frame and "_read_issue" in frame:
-        return _complete(frame)
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise InputError("the frame's columns have several header levels (a MultiIndex); "
+                         "give it one header per column, for example with "
+                         "frame.columns = frame.columns.get_level_values(-1)",
+                         file="<DataFrame>")
+    if "_read_issue" in frame or ("source_file" in frame and "source_row" in frame):
+        return _complete(frame)  # read_table's frame, perhaps with some of its columns dropped
     names = match_headers([str(c) for c in frame.columns], file="<DataFrame>")
     text = frame.set_axis(names, axis=1).astype(object).where(frame.notna().to_numpy(), "")
     try:
@@ -112,8 +117,12 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
         twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise InputError(f"column(s) named twice: {', '.join(twice)}", file="<DataFrame>")
     for col in ("source_file", "source_row"):
-        if col not in frame or frame[col].isna().any():
-            at = 0 if col not in frame else int(np.flatnonzero(frame[col].isna().to_numpy())[0])
+        if col not in frame:
+            raise InputError(f"the frame has read_table's columns but no {col}: it names each "
+                             "row's origin, so keep it, or clean the rows as a frame of their "
+                             "own (without read_table's columns)", file="<DataFrame>")
+        if frame[col].isna().any():
+            at = int(np.flatnonzero(frame[col].isna().to_numpy())[0])
             raise InputError(f"row {at + 1} of the frame has no {col}; rows from read_table say "
                              "where they came from: give added rows source_file and source_row, "
                              "or clean them as a frame of their own", file="<DataFrame>")

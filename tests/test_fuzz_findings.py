@@ -299,3 +299,39 @@ def test_read_table_frame_with_a_column_twice(tmp_path, column):
     raw = _read_one(tmp_path)
     with pytest.raises(InputError, match=f"column.s. named twice: {column}"):
         clean_incidents(pd.concat([raw, raw[[column]]], axis=1))
+
+
+# Left from the second round and fixed in the twelfth session (2026-11-26).
+
+def test_read_table_frame_without_its_private_columns_keeps_each_rows_origin(tmp_path):
+    """read_table's frame, filtered and with its ``_`` columns dropped (as researchers do
+    before looking at it), still names each row's file and sheet row: before, it was taken
+    for a frame of the researcher's own and its rows renumbered ``<DataFrame>:2, 3`` without
+    a word."""
+    lines = [f"{HEADER}\n"] + [ROW.replace("A,", f"{k},", 1) + "\n" for k in "ABC"]
+    (tmp_path / "a.csv").write_text("".join(lines), encoding="utf-8")
+    raw = read_table(tmp_path / "a.csv")
+    mine = raw.loc[raw["event_id"] != "B"].drop(columns=[c for c in raw if c.startswith("_")])
+    result = clean_incidents(mine)
+    assert sorted(result.events["raw_rows"]) == ["a.csv:2", "a.csv:4"]
+    assert set(result.changes["source_file"].astype(str)) <= {"a.csv"}
+
+
+@pytest.mark.parametrize("dropped", ["source_file", "source_row"])
+def test_read_table_frame_without_an_origin_column_is_one_error(tmp_path, dropped):
+    """Without one of the two columns that name a row's origin, one InputError names it."""
+    raw = _read_one(tmp_path).drop(columns=[dropped])
+    with pytest.raises(InputError, match=f"read_table's columns but no {dropped}"):
+        clean_incidents(raw)
+
+
+def test_multiindex_columns_are_one_clear_error():
+    """Columns with two header levels: one InputError that says so and how to flatten them
+    (before: 'missing required column(s)', listing tuples)."""
+    row = dict(zip(HEADER.split(","), ROW.split(","), strict=True))
+    frame = pd.DataFrame([row])
+    frame.columns = pd.MultiIndex.from_product([["sheet"], frame.columns])
+    with pytest.raises(InputError, match="several header levels"):
+        clean_incidents(frame)
+    frame.columns = frame.columns.get_level_values(-1)  # the way the message gives
+    assert len(clean_incidents(frame).events) == 1
