@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="settle numeric dates such as 03/11/2023 whose order is ambiguous "
                         "(default: the order the same file uses unambiguously, else quarantine)")
     c.add_argument("--xlsx", action="store_true",
-                   help="also write events.xlsx (text cells stored as text, never formulas)")
+                   help="also write events.xlsx (text cells stored as text, never formulas; a text "
+                        "longer than the 32,767 characters a cell holds is cut, with a note)")
     b = sub.add_parser("build", help="rebuild data/processed, figures, key numbers and "
                                      "rendered notebooks from data/raw")
     b.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
@@ -81,7 +82,7 @@ def _without_huge_pages() -> None:
 
 def _clean(args: argparse.Namespace) -> int:
     from ._memory import release_freed_memory
-    from .export import write_outputs
+    from .export import excel_fits, write_outputs
     from .pipeline import clean_incidents
     from .read import read_tables
 
@@ -100,6 +101,12 @@ def _clean(args: argparse.Namespace) -> int:
                              date_order=args.date_order,
                              categories=True)  # the files are the same, the memory less
     release_freed_memory(result.n_raw_rows)  # the writers then start from a smaller heap
+    if args.xlsx:
+        try:
+            excel_fits(result.events)
+        except ValueError as exc:
+            raise InputError(f"--xlsx: the events table's {exc}; nothing was written: run "
+                             "again without --xlsx for the CSV and parquet files") from None
     try:
         paths = write_outputs(result, args.out, excel=args.xlsx)
     except OSError as exc:  # a folder where a file should go, a full disk, ...

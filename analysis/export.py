@@ -17,7 +17,7 @@ import pandas as pd
 from ._arrow import as_str, str_series, to_arrow_text
 from .read import few_distinct
 
-__all__ = ["escape_formulas", "write_csv", "write_excel", "write_outputs"]
+__all__ = ["escape_formulas", "excel_fits", "write_csv", "write_excel", "write_outputs"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -194,19 +194,50 @@ def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+#: Excel's limits (Microsoft's "Excel specifications and limits"): rows per sheet, the header
+#: row included, and characters per cell, counted in UTF-16 units as Excel stores them.
+EXCEL_ROWS = 1_048_576
+EXCEL_CELL_CHARS = 32_767
+_CUT = " [... cut: Excel holds 32,767 characters]"
+
+
+def _fit_cell(text: str) -> str:
+    """``text`` cut to Excel's cell limit, ending in a marker that says so (a character outside
+    the Basic Multilingual Plane counts twice, as in Excel)."""
+    room = 2 * (EXCEL_CELL_CHARS - len(_CUT))
+    return text.encode("utf-16-le")[:room].decode("utf-16-le", errors="ignore") + _CUT
+
+
+def excel_fits(frame: pd.DataFrame) -> None:
+    """Raise ValueError when ``frame`` has more rows than an Excel sheet holds."""
+    if len(frame) > EXCEL_ROWS - 1:
+        raise ValueError(f"{len(frame):,} rows do not fit in one Excel sheet (at most "
+                         f"{EXCEL_ROWS - 1:,} below the header)")
+
+
 def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") -> Path:
     """Write ``frame`` as an .xlsx sheet; text cells are stored as text (a cell ``=1+1`` shows
     ``=1+1`` and is never evaluated), dates as ISO text, missing values as empty cells. A
-    control character a worksheet cannot hold is written as Excel writes it, ``_x0001_``."""
+    control character a worksheet cannot hold is written as Excel writes it, ``_x0001_``.
+
+    A text longer than the 32,767 characters an Excel cell holds is cut to fit, ending in
+    ``[... cut: Excel holds 32,767 characters]``, with a warning naming the first such cell (the
+    frame, and CSV or parquet files written from it, keep the whole text). A frame with more
+    rows than a sheet holds raises ValueError before anything is written.
+    """
+    import warnings
+
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
 
+    excel_fits(frame)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
     ws.append([str(c) for c in frame.columns])
+    cut: list[tuple[int, str]] = []
     for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
         for c, value in enumerate(row, start=1):
             if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -215,20 +246,33 @@ def write_excel(frame: pd.DataFrame, path: str | Path, sheet: str = "events") ->
                 value = value.strftime("%Y-%m-%d")
             elif isinstance(value, np.integer | np.floating):
                 value = value.item()
-            elif isinstance(value, str) and illegal.search(value):
-                value = illegal.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+            elif isinstance(value, str):
+                if illegal.search(value):
+                    value = illegal.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+                if len(value) > EXCEL_CELL_CHARS // 2 and len(
+                        value.encode("utf-16-le")) > 2 * EXCEL_CELL_CHARS:
+                    value = _fit_cell(value)
+                    cut.append((r, str(frame.columns[c - 1])))
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store '=...' as a formula otherwise
     book.save(path)
+    if cut:
+        warnings.warn(f"{path.name}: {len(cut)} cell(s) longer than the {EXCEL_CELL_CHARS:,} "
+                      f"characters an Excel cell holds were cut short (first: sheet row "
+                      f"{cut[0][0]}, column {cut[0][1]}); the frame keeps the whole text, as do CSV "
+                      "and parquet files written from it", UserWarning, stacklevel=2)
     return path
 
 
 def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[str, Path]:
     """Write ``events.csv``, ``events.parquet``, ``quarantine.csv`` and ``changes.csv`` (and
-    ``events.xlsx`` when ``excel``)."""
+    ``events.xlsx`` when ``excel``; ValueError, before anything is written, when the events do
+    not fit in an Excel sheet)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if excel:
+        excel_fits(result.events)  # before any file is written
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parquet = out / "events.parquet"

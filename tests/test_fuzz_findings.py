@@ -335,3 +335,55 @@ def test_multiindex_columns_are_one_clear_error():
         clean_incidents(frame)
     frame.columns = frame.columns.get_level_values(-1)  # the way the message gives
     assert len(clean_incidents(frame).events) == 1
+
+
+def test_excel_cell_longer_than_excel_holds_is_cut_with_a_note(tmp_path):
+    """A notes cell over the 32,767 characters an Excel cell holds (Excel reports such a file
+    as damaged and, when let repair it, cuts the text: openxlsx issue 145, XlsxWriter issue
+    812): the cell is cut to fit, ends in a marker, and a warning names it; CSV and parquet
+    keep the whole text. A character outside the Basic Multilingual Plane counts twice, as in
+    Excel."""
+    from analysis.export import EXCEL_CELL_CHARS
+
+    long = "\U0001F600" * 20_000  # 20,000 characters, 40,000 UTF-16 units
+    (tmp_path / "a.csv").write_text(f"{HEADER},notes\n{ROW},{long}\n{ROW.replace('A,', 'B,', 1)},"
+                                    "short\n", encoding="utf-8")
+    result = clean_incidents(read_table(tmp_path / "a.csv"))
+    with pytest.warns(UserWarning, match=r"1 cell\(s\) longer than the 32,767 .* \(first: sheet "
+                                         r"row \d, column notes\)"):
+        write_outputs(result, tmp_path / "out", excel=True)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "events.xlsx").active
+    notes = [c.value for c in sheet[1]].index("notes") + 1
+    cells = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=notes).value
+             for r in (2, 3)}
+    assert cells["B"] == "short"
+    assert cells["A"].endswith("[... cut: Excel holds 32,767 characters]")
+    units = len(cells["A"].encode("utf-16-le")) // 2
+    assert EXCEL_CELL_CHARS - 1 <= units <= EXCEL_CELL_CHARS  # a smiley does not split
+    assert cells["A"].startswith("\U0001F600" * 16_000)
+    events = pd.read_csv(tmp_path / "out" / "events.csv", dtype=str, keep_default_na=False)
+    assert long in events["notes"].tolist()
+
+
+def test_too_many_events_for_excel_is_one_error_before_writing(tmp_path, monkeypatch,
+                                                               capsys):
+    """More events than an Excel sheet holds with --xlsx: one error, exit status 2 and no file
+    written (openpyxl would write a sheet Excel cannot open, slowly). The limit is lowered
+    here to the table's size to keep the test small."""
+    from analysis import export
+    from analysis.cli import main
+
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n{ROW.replace('A,', 'B,', 1)}\n",
+                                    encoding="utf-8")
+    monkeypatch.setattr(export, "EXCEL_ROWS", 2)  # a header and one row
+    status = main(["clean", str(tmp_path / "a.csv"), "--out", str(tmp_path / "out"), "--xlsx"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("error: --xlsx: the events table's 2 rows do not fit")
+    assert list((tmp_path / "out").iterdir()) == []
+    with pytest.raises(ValueError, match="2 rows do not fit in one Excel sheet"):
+        write_outputs(clean_incidents(read_table(tmp_path / "a.csv")), tmp_path / "o2",
+                      excel=True)
+    assert not (tmp_path / "o2").exists()
+    monkeypatch.setattr(export, "EXCEL_ROWS", 3)
+    assert main(["clean", str(tmp_path / "a.csv"), "--out", str(tmp_path / "out"),
+                 "--xlsx"]) == 0
