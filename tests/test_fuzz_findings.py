@@ -5,6 +5,7 @@ Each test fails on the code before its fix; the fix is named in the docstring.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -387,3 +388,27 @@ def test_too_many_events_for_excel_is_one_error_before_writing(tmp_path, monkeyp
     monkeypatch.setattr(export, "EXCEL_ROWS", 3)
     assert main(["clean", str(tmp_path / "a.csv"), "--out", str(tmp_path / "out"),
                  "--xlsx"]) == 0
+
+
+def test_out_that_cannot_be_a_folder_is_a_one_line_error(tmp_path):
+    """--out below a file: exit 2, one line, before any cleaning."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    r = run("clean", "a.csv", "--out", "a.csv/out", cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error: --out a.csv/out: cannot be used as the output folder")
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes into a read-only folder (the project's CI runs as root)")
+def test_read_only_out_is_a_one_line_error(tmp_path):
+    """--out a folder the user cannot write to: exit 2, one line naming the file."""
+    (tmp_path / "a.csv").write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out").chmod(0o555)
+    try:
+        r = run("clean", "a.csv", "--out", "out", cwd=tmp_path)
+    finally:
+        (tmp_path / "out").chmod(0o755)
+    assert r.returncode == 2 and r.stderr.startswith("error: --out out: cannot write")
+    assert "Traceback" not in r.stderr
