@@ -81,14 +81,16 @@ def _as_raw(frame: pd.DataFrame) -> pd.DataFrame:
     if "_read_issue" in frame or ("source_file" in frame and "source_row" in frame):
         return _complete(frame)  # read_table's frame, perhaps with some of its columns dropped
     names = match_headers([str(c) for c in frame.columns], file="<DataFrame>")
-    text = frame.set_axis(names, axis=1).astype(object).where(frame.notna().to_numpy(), "")
-    try:
-        text = text.map(lambda v: v if isinstance(v, str) else str(v))
-    except UnicodeEncodeError:  # text Arrow cannot hold (a lone surrogate): name the cell
-        col, at = next((c, i) for c in text.columns for i, v in enumerate(text[c])
-                       if not _encodes(str(v)))
-        raise InputError("text that is not valid Unicode (a lone surrogate)",
-                         file="<DataFrame>", row=at + 1, column=col) from None
+    frame = frame.set_axis(names, axis=1)
+    columns = {}
+    for i, col in enumerate(names):
+        try:
+            columns[col] = cells_as_text(frame.iloc[:, i])
+        except UnicodeEncodeError:  # text Arrow cannot hold (a lone surrogate): name the cell
+            at = next(k for k, v in enumerate(frame.iloc[:, i]) if not _encodes(str(v)))
+            raise InputError("text that is not valid Unicode (a lone surrogate)",
+                             file="<DataFrame>", row=at + 1, column=col) from None
+    text = pd.DataFrame(columns, index=frame.index, copy=False)
     n = len(text)
     data = {"source_file": "<DataFrame>", "source_sheet": "",
             "source_row": np.arange(2, n + 2, dtype="int64")}

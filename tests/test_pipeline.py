@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -285,3 +286,62 @@ def test_as_categorical_missing_beside_blank_text_is_one_category():
     assert list(c.categories) == ["", "a"] and list(c) == ["", "", "a"]
     c = as_categorical(pd.Series([None, "a"], dtype=object))
     assert list(c.categories) == ["a", ""] and list(c) == ["", "a"]
+
+
+def _cell_by_cell(values: pd.Series) -> pd.Series:
+    """The rule cells_as_text follows, one cell at a time (what it did before it went by
+    distinct values): text as it is, missing "", anything else its str()."""
+    values = values.astype(object)
+    return values.where(values.notna().to_numpy(), "").map(
+        lambda v: v if isinstance(v, str) else str(v)).astype("str")
+
+
+_ANY_COLUMN = {
+    "int": pd.Series([3, 1, 3, -2]),
+    "float": pd.Series([1.5, np.nan, -0.0, 0.0, 1.5, 1e20, np.inf]),
+    "float32": pd.Series([0.1, np.nan, 0.1], dtype="float32"),
+    "Int64": pd.Series([1, None, 1], dtype="Int64"),
+    "Float64": pd.Series([1.5, None, -0.0, 0.0], dtype="Float64"),
+    "bool": pd.Series([True, False, True]),
+    "boolean": pd.Series([True, None, False], dtype="boolean"),
+    "datetime": pd.Series(pd.to_datetime(["2023-10-18", None, "2023-10-18 05:00"],
+                                         format="ISO8601")),
+    "datetime_tz": pd.Series(pd.to_datetime(["2023-10-18", None]).tz_localize("UTC")),
+    "timedelta": pd.Series(pd.to_timedelta(["1D", None, "2h"])),
+    "category": pd.Series(["a", None, "b", "a"], dtype="category"),
+    "category_int": pd.Series([1, None, 2], dtype="category"),
+    "object_mixed": pd.Series(["a", 3, None, 1.0, True, np.nan, pd.NaT, [1]], dtype=object),
+    "object_text": pd.Series(["a", None, np.nan, "b"], dtype=object),
+    "string": pd.Series(["a", None, "b"], dtype="string"),
+    "str": pd.Series(["a", None, "b"], dtype="str"),
+    "period": pd.Series(pd.period_range("2023-01", periods=3, freq="M")),
+    "all_missing": pd.Series([np.nan, np.nan]),
+    "empty": pd.Series([], dtype=float),
+}
+
+
+@pytest.mark.parametrize("name", list(_ANY_COLUMN))
+def test_cells_as_text_matches_the_cell_by_cell_rule(name):
+    """By distinct values, cells_as_text gives what the cell-by-cell rule gives, for every kind
+    of column a researcher's frame may hold: -0.0 stays apart from 0.0, 1.0 from 1 and True,
+    and a missing cell is "" whatever its kind."""
+    from analysis.reference import cells_as_text
+
+    values = _ANY_COLUMN[name].set_axis(pd.RangeIndex(5, 5 + len(_ANY_COLUMN[name])))
+    got, want = cells_as_text(values), _cell_by_cell(values)
+    assert got.tolist() == want.tolist()
+    assert got.dtype == want.dtype and got.index.equals(want.index)
+
+
+def test_a_frame_of_numbers_and_dates_is_read_as_their_text():
+    """A researcher's frame with numeric and date columns (as pandas reads a spreadsheet):
+    each cell becomes its text before cleaning, as documented."""
+    frame = pd.DataFrame({"event_id": [101, 102], "date": pd.to_datetime(["2023-10-18", None]),
+                          "country": "Syria", "location": "al-Tanf", "actor": "KH",
+                          "target": "US forces", "casualties": [3.0, np.nan],
+                          "sources": "AP 2023-10-19 https://a.example"})
+    result = clean_incidents(frame, today=dt.date(2025, 1, 1))
+    assert result.events["event_id"].tolist() == ["101"]
+    assert result.events["casualties_raw"].tolist() == ["3.0"]
+    assert result.events["date_start"].tolist() == [pd.Timestamp("2023-10-18")]
+    assert result.quarantine["reason"].tolist() == ["missing_date"]

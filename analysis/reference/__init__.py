@@ -75,10 +75,35 @@ def load_casualty_words() -> pd.DataFrame:
 
 def cells_as_text(values: pd.Series) -> pd.Series:
     """Every cell as the reader gives it: text as it is, a missing cell ``""``, any other
-    value its ``str``; a pandas ``str`` column."""
-    values = values.astype(object)
-    return values.where(values.notna().to_numpy(), "").map(
-        lambda v: v if isinstance(v, str) else str(v)).astype("str")
+    value its ``str`` (of the value ``astype(object)`` gives); a pandas ``str`` column.
+
+    A text column costs one ``fillna``; a column of one other type (numbers, dates, a
+    category) is factorised and each distinct value turned into text once. Only an ``object``
+    column mixing text with other values goes cell by cell.
+
+    Examples
+    --------
+    >>> cells_as_text(pd.Series([1.5, None, -0.0, 0.0])).tolist()
+    ['1.5', '', '-0.0', '0.0']
+    >>> cells_as_text(pd.Series(["a", 3, None], dtype=object)).tolist()
+    ['a', '3', '']
+    """
+    if values.dtype == object:
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            values = values.where(values.notna().to_numpy(), "")
+            return values.map(lambda v: v if isinstance(v, str) else str(v)).astype("str")
+        return values.fillna("").astype("str")
+    if pd.api.types.is_string_dtype(values.dtype):  # pandas "str" or "string"
+        return values.fillna("").astype("str")
+    keys = values
+    if values.dtype.kind == "f":  # by bits: factorize holds -0.0 and 0.0 equal, str does not
+        keys = values.to_numpy(dtype="float64", na_value=np.nan).view("int64")
+    codes = pd.factorize(keys)[0]
+    codes[values.isna().to_numpy()] = -1  # a missing cell (a NaN's bits are a key like any)
+    present, first = np.unique(codes, return_index=True)  # each code's first cell
+    table = np.array([str(v) for v in values.iloc[first].astype(object)], dtype=object)
+    table[present == -1] = ""
+    return pd.Series(table[np.searchsorted(present, codes)], index=values.index, dtype="str")
 
 
 def checked_table(table: pd.DataFrame, name: str, required: list[str],
