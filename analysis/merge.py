@@ -273,13 +273,15 @@ def _unique_ids(ids: pd.Series, shared: np.ndarray, files: pd.Series, sheets: pd
     """Event ids made unique where ``shared`` (the same id text for several events): prefixed
     with the file's name (``a:A1``), then, where that still collides, with the file as given
     and its sheet (``x/a.csv:A1``, ``w.xlsx[S1]:A1``), and last numbered (``...#2``)."""
-    ids = ids.copy()
-    stems = files.map(lambda f: Path(f).stem)
+    given, ids = ids, ids.copy()
+    codes, names = pd.factorize(files, use_na_sentinel=False)  # each file's stem once
+    stems = pd.Series(np.array([Path(f).stem for f in names], dtype=object)[codes],
+                      index=files.index, dtype="str")
     ids[shared] = stems[shared] + ":" + ids[shared]
     still = ids.duplicated(keep=False).to_numpy() & shared
     if still.any():  # same file name in two folders, or two sheets of one workbook
         where = files.where(sheets == "", files + "[" + sheets + "]")
-        ids[still] = where[still] + ":" + ids[still].str.split(":", n=1).str[1]
+        ids[still] = where[still] + ":" + given[still]
     still = ids.duplicated(keep=False).to_numpy()
     if still.any():  # an id that is itself written like a prefixed one
         n = ids[still].groupby(ids[still]).cumcount() + 1

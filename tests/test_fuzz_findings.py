@@ -412,3 +412,30 @@ def test_read_only_out_is_a_one_line_error(tmp_path):
         (tmp_path / "out").chmod(0o755)
     assert r.returncode == 2 and r.stderr.startswith("error: --out out: cannot write")
     assert "Traceback" not in r.stderr
+
+
+def test_file_names_with_a_colon_in_two_folders_give_the_file_and_the_id(tmp_path):
+    """Two a:b.csv in different folders, both with id A: each id is the file as given and the
+    id, x/a:b.csv:A. Before, the id was cut at the stem's first ':' when the stem collided,
+    giving x/a:b.csv:b:A."""
+    for folder, day in (("x", "18"), ("y", "25")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a:b.csv").write_text(
+            f"{HEADER}\n{ROW.replace('2023-10-18', f'2023-10-{day}')}\n", encoding="utf-8")
+    raw = read_tables([tmp_path / "x" / "a:b.csv", tmp_path / "y" / "a:b.csv"])
+    events = clean_incidents(raw).events
+    files = sorted(raw["source_file"].astype(str).unique())
+    assert sorted(events["event_id"]) == [f"{f}:A" for f in files]
+
+
+def test_shared_ids_over_many_events_are_prefixed_by_each_files_stem(tmp_path):
+    """Two files numbering their events alike: every id is prefixed with its file's stem (the
+    stems are now taken once per file, not once per event; the result is the same)."""
+    for name, day in (("coder_a.csv", 10), ("coder_b.csv", 20)):  # other days: not matched
+        (tmp_path / name).write_text(HEADER + "\n" + "".join(
+            ROW.replace("A,", f"EV-{k},", 1).replace("2023-10-18", f"2023-10-{day + k}") + "\n"
+            for k in range(5)), encoding="utf-8")
+    events = clean_incidents(read_tables([tmp_path / "coder_a.csv",
+                                          tmp_path / "coder_b.csv"])).events
+    assert sorted(events["event_id"]) == sorted(f"coder_{c}:EV-{k}" for c in "ab"
+                                                for k in range(5))
