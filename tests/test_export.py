@@ -43,6 +43,17 @@ def test_excel_writes_text_never_formulas(tmp_path):
     assert ws["B2"].value == "2023-10-18"
 
 
+def test_excel_keeps_error_like_text_and_missing_cells(tmp_path):
+    """Text that reads like an Excel error value (#N/A) or a formula stays text; missing
+    values are empty cells; numbers stay numbers."""
+    frame = pd.DataFrame({"a": ["#N/A", "=1", "#REF!", None, "x"],
+                          "n": pd.array([1, None, 3, 4, 5], dtype="Int64")})
+    ws = openpyxl.load_workbook(write_excel(frame, tmp_path / "x.xlsx")).active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert rows == [["#N/A", 1], ["=1", None], ["#REF!", 3], [None, 4], ["x", 5]]
+    assert [ws.cell(row=r, column=1).data_type for r in (2, 3, 4, 6)] == ["s"] * 4
+
+
 def test_two_cleans_give_identical_files(tmp_path):
     """Cleaning the raw data twice writes byte-identical processed files."""
     inputs = [paths.RAW / "attacks.csv", paths.RAW / "us_strikes.csv"]
