@@ -280,6 +280,9 @@ def write_outputs(result, out_dir: str | Path, *, excel: bool = False) -> dict[s
     not fit in an Excel sheet)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if not all(hasattr(result, name) for name in ("events", "quarantine", "changes")):
+        raise TypeError("write_outputs takes what clean_incidents returns (a CleanResult), "
+                        f"got {type(result).__name__}")
     if excel:
         excel_fits(result.events)  # before any file is written
     out = Path(out_dir)

@@ -253,7 +253,8 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     today
         Dates after it are flagged ``future_date`` (default: the day it runs).
     match_across_files
-        Columns on which events of different files are matched (``None``: by id only).
+        Columns on which events of different files are matched (``None``: by id only; one name
+        on its own is that one column).
     categories
         Keep the event table's text columns with few distinct values (country, site, actor,
         flags, the raw texts, ...) as pandas ``category`` columns, as the change log's are:
@@ -281,6 +282,8 @@ def clean_incidents(raw: pd.DataFrame, *, gazetteer: pd.DataFrame | None = None,
     >>> result.quarantine[["source_row", "reason"]].values.tolist()
     [[3, 'impossible_date']]
     """
+    if isinstance(match_across_files, str):  # one column named on its own, not its letters
+        match_across_files = (match_across_files,)
     unknown = [c for c in match_across_files or () if c not in (*EVENT_COLUMNS, "_site_key")]
     if unknown:
         raise ValueError(f"match_across_files: {', '.join(unknown)} not among the event "

@@ -439,3 +439,19 @@ def test_shared_ids_over_many_events_are_prefixed_by_each_files_stem(tmp_path):
                                           tmp_path / "coder_b.csv"])).events
     assert sorted(events["event_id"]) == sorted(f"coder_{c}:EV-{k}" for c in "ab"
                                                 for k in range(5))
+
+
+def test_match_across_files_as_one_name_and_write_outputs_given_a_frame(tmp_path):
+    """match_across_files="date_start" (a name, not a tuple) means that one column: before,
+    its letters were taken as column names. write_outputs given a frame instead of a
+    CleanResult: a TypeError that says what it takes (AttributeError before)."""
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    raw = read_tables([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert clean_incidents(raw, match_across_files="date_start").events["n_reports"].tolist() \
+        == [2]
+    with pytest.raises(ValueError, match="match_across_files: site_name not among"):
+        clean_incidents(raw, match_across_files="site_name")
+    with pytest.raises(TypeError, match="takes what clean_incidents returns"):
+        write_outputs(raw, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
