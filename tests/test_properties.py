@@ -155,4 +155,3 @@ def test_unique_inverse_is_numpys_unique(values, dtype):
     assert uniques.dtype == want_u.dtype and uniques.tolist() == want_u.tolist()
     assert inverse.tolist() == want_i.reshape(-1).tolist()
     assert np.array_equal(uniques[inverse], arr)
-
