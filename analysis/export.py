@@ -194,8 +194,9 @@ def write_parquet_text(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-#: Excel's limits (Microsoft's "Excel specifications and limits"): rows per sheet, the header
-#: row included, and characters per cell, counted in UTF-16 units as Excel stores them.
+#: Excel's limits: rows per sheet, the header row included, and characters per cell, counted in
+#: UTF-16 units as Excel stores them. Microsoft, "Excel specifications and limits",
+#: https://support.microsoft.com/en-us/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3
 EXCEL_ROWS = 1_048_576
 EXCEL_CELL_CHARS = 32_767
 _CUT = " [... cut: Excel holds 32,767 characters]"
