@@ -29,6 +29,8 @@ from .clean._log import (
     as_categorical,
     factorize_text,
     from_distinct,
+    map_unique,
+    take as broadcast,
     text_column,
     unique_inverse,
 )
@@ -274,9 +276,8 @@ def _unique_ids(ids: pd.Series, shared: np.ndarray, files: pd.Series, sheets: pd
     with the file's name (``a:A1``), then, where that still collides, with the file as given
     and its sheet (``x/a.csv:A1``, ``w.xlsx[S1]:A1``), and last numbered (``...#2``)."""
     given, ids = ids, ids.copy()
-    codes, names = pd.factorize(files, use_na_sentinel=False)  # each file's stem once
-    stems = pd.Series(np.array([Path(f).stem for f in names], dtype=object)[codes],
-                      index=files.index, dtype="str")
+    codes, stems, _ = map_unique(files, lambda f: Path(f).stem)  # each file's stem once
+    stems = pd.Series(broadcast(stems, codes), index=files.index, dtype="str")
     ids[shared] = stems[shared] + ":" + ids[shared]
     still = ids.duplicated(keep=False).to_numpy() & shared
     if still.any():  # same file name in two folders, or two sheets of one workbook
