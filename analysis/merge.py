@@ -30,9 +30,11 @@ from .clean._log import (
     factorize_text,
     from_distinct,
     map_unique,
-    take as broadcast,
     text_column,
     unique_inverse,
+)
+from .clean._log import (
+    take as broadcast,
 )
 from .validate import EVENT_COLUMNS, as_schema_types
 
